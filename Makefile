@@ -1,0 +1,43 @@
+# Foreign relations of Peru: dataset, notebooks and reports.
+# `make report` and `make test` do all the set-up on a fresh machine (Python 3.11 + pip).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv data report test lint lab bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv from requirements.txt (only if missing or out of date)
+
+data: $(STAMP) ## Build data/processed from data/raw (python -m helpers.build)
+	$(PY) -m helpers.build
+
+report: data ## Build the dataset and run every report of reports.yaml into reports/
+	@if [ -f reports.yaml ]; then $(PY) -m helpers.reports; fi
+
+test: $(STAMP) ## Run the tests: unit tests, papermill runs and nbval on every notebook
+	$(PY) -m pytest
+
+lint: $(STAMP) ## Run ruff over helpers, tests and the notebooks
+	$(PY) -m ruff check helpers tests notebooks benchmarks
+
+lab: $(STAMP) ## Start JupyterLab at notebooks/ in the project environment
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP) ## Run the benchmarks and write benchmarks/results.md
+	$(PY) -m benchmarks.run
+
+clean: ## Remove the virtual environment, caches and report runs
+	rm -rf $(VENV) .pytest_cache reports/runs reports/latest build *.egg-info

@@ -1,0 +1,15 @@
+"""Foreign relations of Peru: dataset build, loaders, charts and reports.
+
+Data flows one way: ``data/raw`` (checksummed sources) -> :mod:`helpers.build` ->
+``data/processed`` (tidy CSV tables) -> notebooks (through :mod:`helpers.load`) -> reports.
+Heavy libraries are imported inside the modules that need them, so ``import helpers`` is cheap.
+"""
+
+from helpers.exceptions import (  # noqa: F401
+    ChecksumError,
+    DataError,
+    ParameterError,
+    ProjectError,
+    SchemaError,
+    SourceError,
+)

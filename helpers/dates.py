@@ -1,0 +1,83 @@
+"""Dates as the sources write them, parsed at their own precision (year, month or day)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"], 1)}
+_M = (r"(?P<{}>January|February|March|April|May|June|July|August|September|October|November|"
+      r"December)")
+_YEAR = r"(?P<{}>1[5-9]\d\d|20\d\d)"
+_PATTERNS = [
+    # 1963-01-25
+    re.compile(r"(?<![\d-])(?P<y>1[5-9]\d\d|20\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d-])"),
+    # 27 November 1991
+    re.compile(r"(?<!\d)(?P<d>[0-3]?\d) " + _M.format("m") + " " + _YEAR.format("y") + r"(?!\d)"),
+    # November 27, 1991
+    re.compile(_M.format("m") + r" (?P<d>[0-3]?\d),? " + _YEAR.format("y") + r"(?!\d)"),
+    # November 1999
+    re.compile(_M.format("m") + " " + _YEAR.format("y") + r"(?!\d)"),
+    # 1971 (not part of a bigger number, an amount or a street address)
+    re.compile(r"(?<![\d$.,-])" + _YEAR.format("y") + r"(?!\d|,\d|\s?(?:km|%|people|percent)\b)"),
+]
+
+
+@dataclass(frozen=True)
+class Date:
+    iso: str  # "1971", "1991-11" or "1963-01-25"
+    precision: str  # year | month | day
+    start: int = 0  # where it was found in the text
+    end: int = 0
+
+    @property
+    def year(self) -> int:
+        return int(self.iso[:4])
+
+
+def _make(m: re.Match) -> Date:
+    y = m.group("y")
+    month = m.groupdict().get("m")
+    day = m.groupdict().get("d")
+    if month and not month.isdigit():
+        month = f"{MONTHS[month.lower()]:02d}"
+    if day:
+        return Date(f"{y}-{month}-{int(day):02d}", "day", m.start(), m.end())
+    if month:
+        return Date(f"{y}-{month}", "month", m.start(), m.end())
+    return Date(y, "year", m.start(), m.end())
+
+
+def find_dates(text: str) -> list[Date]:
+    """Every date in ``text``, most precise reading first at each place, in text order."""
+    found: list[Date] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            if _is_address_number(text, m.start()):
+                continue
+            found.append(_make(m))
+            taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _is_address_number(text: str, start: int) -> bool:
+    """'at 1700 Massachusetts Avenue' is a street number, not a year."""
+    return bool(re.search(r"\bat\s+$", text[:start])) and bool(
+        re.match(r"\d+\s+[A-Z]", text[start:]))
+
+
+def parse_date(text: str) -> Date | None:
+    """Parse a whole cell such as ``1 April 1963[21]``; None when it holds no date."""
+    cleaned = re.sub(r"\[\d+\]", "", text).strip()
+    if not cleaned:
+        return None
+    dates = find_dates(cleaned)
+    if len(dates) != 1 or dates[0].end - dates[0].start != len(cleaned):
+        return None
+    d = dates[0]
+    return Date(d.iso, d.precision)

