@@ -1,0 +1,279 @@
+"""Computations the notebooks share: filters, coverage, reciprocity, hubs, growth.
+
+Everything here takes and returns DataFrames loaded through helpers.load; nothing here parses
+raw text or draws. Uncertainty is carried, not dropped: unresolved partners stay in the counts
+as "unidentified", lower bounds stay bounds.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from helpers import load, places
+from helpers.schema import POST_TYPES, REGIONS
+
+UNIDENTIFIED = "(unidentified)"
+# Strongest first: an embassy accredited from a third country outranks a local consulate.
+COVERAGE_LEVELS = ("resident embassy", "non-resident accreditation", "other resident post",
+                   "nothing stated")
+RECIPROCITY_LEVELS = ("both sides", "Peru only", "partner only", "neither")
+
+
+def year_fraction(iso: str | None) -> float:
+    """'1991-11-27' -> 1991.9 (middle of the day/month/year it names, for plotting)."""
+    if iso is None or (not isinstance(iso, str) and pd.isna(iso)) or iso == "":
+        return math.nan
+    parts = [int(x) for x in str(iso).split("-")]
+    if len(parts) == 1:
+        return parts[0] + 0.5
+    if len(parts) == 2:
+        return parts[0] + (parts[1] - 0.5) / 12
+    return parts[0] + (parts[1] - 1) / 12 + (parts[2] - 0.5) / 365
+
+
+def select_regions(frame: pd.DataFrame, regions: list[str], column: str = "region"):
+    return frame if not regions else frame[frame[column].isin(regions)]
+
+
+def partner_label(relations: pd.DataFrame) -> pd.Series:
+    """Partner name, or '(unidentified) line N' for rows whose partner is unresolved."""
+    return relations["partner"].fillna(
+        UNIDENTIFIED + " line " + relations["line"].astype("string"))
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def timeline_table(relations: pd.DataFrame, regions: list[str], start: int, end: int):
+    """Dated relations within [start, end], with a float year for plotting."""
+    rel = select_regions(relations, regions).copy()
+    rel["label"] = partner_label(rel)
+    rel["year"] = rel["established"].map(year_fraction)
+    dated = rel[rel["year"].notna() & (rel["year"] >= start) & (rel["year"] < end + 1)]
+    return dated.sort_values(["year", "label"]).reset_index(drop=True)
+
+
+def undated(relations: pd.DataFrame, regions: list[str], start: int, end: int):
+    """Rows left out of the timeline, and why: no date, or a date outside the range."""
+    rel = select_regions(relations, regions).copy()
+    rel["label"] = partner_label(rel)
+    rel["year"] = rel["established"].map(year_fraction)
+    out = rel[rel["year"].isna() | (rel["year"] < start) | (rel["year"] >= end + 1)].copy()
+    out["why"] = out["year"].map(
+        lambda y: "no date in the sources" if math.isnan(y) else "outside the years shown")
+    return out[["region", "label", "resolution", "candidates", "established", "why",
+                "source", "line"]].reset_index(drop=True)
+
+
+def cumulative(dated: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative count of established relations per region, by year (one row per year)."""
+    if dated.empty:
+        return pd.DataFrame(columns=["year", *REGIONS])
+    years = dated["established"].str.slice(0, 4).astype(int)
+    table = pd.crosstab(years, dated["region"].astype(str)).sort_index().cumsum()
+    table = table.reindex(columns=[r for r in REGIONS if r in table.columns])
+    table.index.name = "year"
+    return table.reset_index()
+
+
+def event_lanes(events: pd.DataFrame, relations: pd.DataFrame, regions: list[str],
+                kinds: list[str], start: int, end: int) -> pd.DataFrame:
+    """Events of the table rows (or the fact sheet) with partner labels and plotting years."""
+    names = relations.assign(label=partner_label(relations))
+    by_iso = names.dropna(subset=["iso3"]).drop_duplicates("iso3").set_index("iso3")
+    by_row = names.set_index(["source", "line"])
+    rows = []
+    for e in events.itertuples(index=False):
+        if pd.notna(e.partner_iso3) and e.partner_iso3 in by_iso.index:
+            rel = by_iso.loc[e.partner_iso3]
+        elif pd.notna(e.row_line) and (e.source, e.row_line) in by_row.index:
+            rel = by_row.loc[(e.source, e.row_line)]
+        else:
+            continue  # events of no single partner (prose) are not in the lanes
+        rows.append(dict(region=rel["region"], label=rel["label"], kind=e.kind, date=e.date,
+                         precision=e.precision, end_date=e.end_date, summary=e.summary,
+                         source=e.source, line=e.line))
+    lanes = pd.DataFrame(rows, columns=["region", "label", "kind", "date", "precision",
+                                        "end_date", "summary", "source", "line"])
+    lanes = select_regions(lanes, regions)
+    if kinds:
+        lanes = lanes[lanes["kind"].isin(kinds)]
+    lanes = lanes.assign(year=lanes["date"].map(year_fraction),
+                         end_year=lanes["end_date"].map(year_fraction))
+    lanes = lanes[(lanes["year"] >= start) & (lanes["year"] < end + 1)]
+    return lanes.sort_values(["label", "year", "kind"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- missions
+
+
+def select_missions(missions: pd.DataFrame, relations: pd.DataFrame, regions: list[str],
+                    direction: str, post_types: list[str], include_honorary: bool):
+    """Missions with the partner's region, filtered by the notebook's parameters."""
+    region = relations.dropna(subset=["iso3"]).drop_duplicates("iso3").set_index("iso3")[
+        "region"]
+    m = missions.assign(region=missions["partner_iso3"].map(region).astype(
+        pd.CategoricalDtype(list(REGIONS), ordered=True)))
+    m = select_regions(m, regions)
+    if direction != "both":
+        m = m[m["direction"] == ("abroad" if direction == "abroad" else "inward")]
+    if post_types:
+        m = m[m["post_type"].isin(post_types)]
+    if not include_honorary:
+        m = m[m["post_type"] != "honorary-consulate"]
+    return m.reset_index(drop=True)
+
+
+def posts_by_region(missions: pd.DataFrame, direction: str) -> pd.DataFrame:
+    """Number of posts per region and post type; closed posts counted apart."""
+    m = missions[missions["direction"] == direction]
+    kind = m["post_type"].astype(str).where(m["status"] == "open", "closed")
+    table = pd.crosstab(m["region"], kind).reindex(
+        index=list(REGIONS), columns=[*POST_TYPES, "closed"], fill_value=0)
+    table.index.name = "region"
+    return table
+
+
+def _side(missions: pd.DataFrame, direction: str) -> dict[str, str]:
+    """Strongest representation per partner on one side."""
+    out: dict[str, str] = {}
+    rank = {lvl: i for i, lvl in enumerate(COVERAGE_LEVELS)}
+    for m in missions[(missions["direction"] == direction) & (missions["status"] == "open")
+                      ].itertuples(index=False):
+        if m.resident and m.post_type == "embassy":
+            level = "resident embassy"
+        elif not m.resident:
+            level = "non-resident accreditation"
+        else:
+            level = "other resident post"
+        if rank[level] < rank.get(out.get(m.partner_iso3, "nothing stated"), 99):
+            out[m.partner_iso3] = level
+    return out
+
+
+def coverage(relations: pd.DataFrame, missions: pd.DataFrame, regions: list[str]):
+    """Per listed partner: how Peru is represented there, and how it is represented in Peru."""
+    rel = select_regions(relations, regions).copy()
+    abroad, inward = _side(missions, "abroad"), _side(missions, "inward")
+    rel["label"] = partner_label(rel)
+    rel["abroad"] = rel["iso3"].map(lambda x: abroad.get(x, "nothing stated")
+                                    if pd.notna(x) else "nothing stated")
+    rel["in_peru"] = rel["iso3"].map(lambda x: inward.get(x, "nothing stated")
+                                     if pd.notna(x) else "nothing stated")
+    return rel[["region", "label", "iso3", "resolution", "abroad", "in_peru"]].reset_index(
+        drop=True)
+
+
+def coverage_shares(cov: pd.DataFrame, side: str) -> pd.DataFrame:
+    """Share (0–1) of listed partners per region at each coverage level, for one side."""
+    table = pd.crosstab(cov["region"], cov[side], normalize="index").reindex(
+        columns=list(COVERAGE_LEVELS), fill_value=0.0)
+    table = table.reindex([r for r in REGIONS if r in table.index])
+    table.index.name = "region"
+    return table
+
+
+def reciprocity(cov: pd.DataFrame) -> pd.DataFrame:
+    """Whether each partner has a resident embassy on both sides, one side, or neither."""
+    both = (cov["abroad"] == "resident embassy") & (cov["in_peru"] == "resident embassy")
+    peru = (cov["abroad"] == "resident embassy") & ~both
+    partner = (cov["in_peru"] == "resident embassy") & ~both
+    level = pd.Series("neither", index=cov.index)
+    level[both], level[peru], level[partner] = "both sides", "Peru only", "partner only"
+    out = cov.assign(reciprocity=pd.Categorical(level, categories=list(RECIPROCITY_LEVELS)))
+    return out[["region", "label", "iso3", "abroad", "in_peru", "reciprocity"]]
+
+
+def hubs(missions: pd.DataFrame) -> pd.DataFrame:
+    """Third-country cities that carry non-resident accreditation, and whom they serve."""
+    m = missions[~missions["resident"].astype(bool)]
+    if m.empty:
+        return pd.DataFrame(columns=["city", "country", "direction", "partners", "served"])
+    rows = []
+    for (city, iso3, direction), g in m.groupby(["city", "city_iso3", "direction"],
+                                                observed=True, sort=True):
+        served = sorted(places.name_of(x) for x in g["partner_iso3"].unique())
+        rows.append(dict(city=city, country=places.name_of(iso3), direction=str(direction),
+                         partners=len(served), served=", ".join(served)))
+    out = pd.DataFrame(rows)
+    return out.sort_values(["partners", "city", "direction"], ascending=[False, True, True]
+                           ).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def paired_indicators(figures: pd.DataFrame | None = None, first: int = 2009,
+                      last: int = 2016) -> list[str]:
+    """Indicators that have a value for both years (the fact sheet's 2009-vs-2016 pairs)."""
+    f = load.load_figures() if figures is None else figures
+    years = f.dropna(subset=["year"]).groupby("indicator")["year"].agg(set)
+    return sorted(k for k, v in years.items() if {first, last} <= v)
+
+
+def growth(figures: pd.DataFrame, indicators: list[str], first: int = 2009,
+           last: int = 2016) -> pd.DataFrame:
+    """Growth multiple and compound annual growth rate, with bounds carried through.
+
+    A "more than" value at the end makes the growth a lower bound ("at least"); at the start,
+    an upper bound ("at most"). Both bounds at once leave the growth unknown.
+    """
+    rows = []
+    for ind in indicators:
+        f = figures[figures["indicator"] == ind]
+        a = f[f["year"] == first].iloc[0]
+        b = f[f["year"] == last].iloc[0]
+        multiple = float(b["value"]) / float(a["value"])
+        years = last - first
+        cagr = multiple ** (1 / years) - 1
+        lower_b = b["qualifier"] in ("more-than", "at-least")
+        lower_a = a["qualifier"] in ("more-than", "at-least")
+        bound = ("unknown" if lower_a and lower_b else "at least" if lower_b
+                 else "at most" if lower_a else "exact")
+        rows.append(dict(indicator=ind, label=a["label"], unit=a["unit"],
+                         start_value=float(a["value"]), start_qualifier=a["qualifier"],
+                         end_value=float(b["value"]), end_qualifier=b["qualifier"],
+                         multiple=multiple, cagr=cagr, bound=bound,
+                         source=a["source"], line=int(a["line"])))
+    return pd.DataFrame(rows)
+
+
+def describe_growth(row) -> str:
+    """'at least 1.89 times (at least 9.5% a year)': a sentence part computed from the data."""
+    prefix = "" if row["bound"] == "exact" else f"{row['bound']} "
+    return (f"{prefix}{row['multiple']:.2f} times ({prefix}{row['cagr'] * 100:.1f}% a year "
+            "compounded)")
+
+
+SCALE_FACTORS = {"millions": 1e6, "billions": 1e9}
+
+
+def scaled(value: float, scale: str) -> float:
+    return value / SCALE_FACTORS[scale]
+
+
+def money(value: float, scale: str, qualifier: str = "exact") -> str:
+    word = {"more-than": "more than ", "at-least": "at least ", "approximate": "about "}.get(
+        qualifier, "")
+    return f"{word}${scaled(value, scale):,.2f} {scale[:-1]}on".replace("illionon", "illion")
+
+
+def other_figures(figures: pd.DataFrame, shown: list[str]) -> pd.DataFrame:
+    """Every figure not charted, with its unit and qualifier, for the table below the charts."""
+    rest = figures[~figures["indicator"].isin(shown)]
+    return rest[["indicator", "label", "partner_iso3", "year", "period", "value", "unit",
+                 "qualifier", "source", "line"]].reset_index(drop=True)
+
+
+def event_year(events: pd.DataFrame, partner: str, kind: str, pattern: str) -> int | None:
+    """Year of the first event of a kind whose summary matches a pattern (e.g. the PTPA)."""
+    e = events[(events["partner_iso3"] == partner) & (events["kind"] == kind)
+               & events["summary"].str.contains(pattern, regex=True)]
+    return int(str(e.iloc[0]["date"])[:4]) if len(e) else None
+
+
+def stack(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """Several tables with the same columns as one, keyed by ``name``."""
+    return pd.concat(tables, names=[name]).reset_index()

@@ -1,0 +1,356 @@
+"""Every chart of the notebooks, drawn in one style.
+
+``setup()`` sets the style once: seaborn's white grid, the Okabe–Ito colour-blind-safe palette
+with fixed colours per region, post type and event kind, DejaVu Sans (shipped with matplotlib,
+so nothing is downloaded) and a fixed SVG hash salt. ``show()`` saves each figure as PNG and
+SVG and displays the SVG inline: matplotlib's SVG is byte-stable with a fixed salt and no date,
+so nbval compares the drawing itself and a changed chart fails the test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # figures are shown as SVG through IPython.display, never a GUI
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from helpers import analysis, paths  # noqa: E402
+from helpers.schema import REGIONS  # noqa: E402
+
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+             "#000000", "#999999"]
+REGION_COLORS = dict(zip(REGIONS, ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#CC79A7"],
+                         strict=True))
+POST_COLORS = {"embassy": "#0072B2", "consulate-general": "#56B4E9", "consulate": "#009E73",
+               "honorary-consulate": "#E69F00", "consular-agency": "#CC79A7",
+               "closed": "#999999"}
+LEVEL_COLORS = {"resident embassy": "#0072B2", "non-resident accreditation": "#E69F00",
+                "other resident post": "#56B4E9", "nothing stated": "#DDDDDD"}
+RECIPROCITY_COLORS = {"both sides": "#0072B2", "Peru only": "#E69F00",
+                      "partner only": "#56B4E9", "neither": "#DDDDDD"}
+KIND_MARKERS = {"relations-established": ("o", "#0072B2"), "relations-renewed": ("o", "#56B4E9"),
+                "recognition": ("*", "#D55E00"), "agreement": ("s", "#009E73"),
+                "mission-opened": ("^", "#E69F00"), "mission-closed": ("v", "#000000"),
+                "visit": ("P", "#CC79A7"), "membership": ("D", "#999999"),
+                "other": ("X", "#999999")}
+PRECISION_MARKERS = {"day": "o", "month": "D", "year": "s"}
+SVG_SALT = "peru-foreign-relations"
+
+
+def setup() -> None:
+    """The one style of every chart (idempotent)."""
+    sns.set_theme(style="whitegrid", context="notebook", palette=OKABE_ITO,
+                  font="DejaVu Sans")
+    plt.rcParams.update({
+        "svg.hashsalt": SVG_SALT,
+        "svg.fonttype": "path",
+        "figure.dpi": 100,
+        "savefig.dpi": 100,
+        "figure.autolayout": False,
+        "axes.titlesize": 12,
+        "axes.titleweight": "bold",
+        "axes.labelsize": 10,
+        "legend.fontsize": 8,
+        "xtick.labelsize": 8,
+        "ytick.labelsize": 8,
+    })
+
+
+def source_note(frame: pd.DataFrame, sources: pd.DataFrame) -> str:
+    """'Source: <publisher>, "<title>" (<date>, <licence>)' for the sources a chart uses."""
+    used = set()
+    for column in ("source", "established_source"):
+        if column in frame:
+            used |= set(frame[column].dropna().astype(str))
+    used = sorted(used)
+    rows = sources[sources["source"].isin(used)] if used else sources
+    parts = [f"{r.publisher}, “{r.title}” ({r.date}; {r.licence}), {r.source}"
+             for r in rows.itertuples(index=False)]
+    return "Source: " + "; ".join(parts)
+
+
+def _finish(fig, title: str, note: str) -> None:
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.text(0.01, 0.005, note, fontsize=6.5, color="#444444", ha="left", va="bottom",
+             wrap=True)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+
+
+def show(fig, name: str, output_dir: str | Path) -> None:
+    """Save ``fig`` as PNG and SVG in ``output_dir`` and display the SVG inline."""
+    import io
+
+    from IPython.display import SVG, display
+
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    svg = buf.getvalue()
+    svg_path, png_path = out / f"{name}.svg", out / f"{name}.png"
+    svg_path.write_text(svg, encoding="utf-8")
+    fig.savefig(png_path, format="png", metadata={"Software": None})
+    plt.close(fig)
+    display(SVG(data=svg))
+
+
+def record(table: pd.DataFrame, name: str, output_dir: str | Path) -> pd.DataFrame:
+    """Save the numbers behind a chart as CSV beside it, and return them for display."""
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
+    return table
+
+
+def output_dir(notebook: str, given: str) -> Path:
+    """The folder a notebook saves figures to: its parameter, or build/figures/<notebook>."""
+    return Path(given) if given else paths.ROOT / "build" / "figures" / notebook
+
+
+setup()
+
+
+def _empty(ax, message: str) -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes,
+            color="#666666")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+# ---------------------------------------------------------------- 01 timeline
+
+
+def relations_timeline(dated: pd.DataFrame, note: str, start: int, end: int):
+    """When relations began with each partner: colour = region, marker = date precision.
+
+    A date known only to the year is drawn as an open square at mid-year; a month as a
+    diamond; a day as a dot. A caveat (e.g. relations renewed, not begun) is labelled.
+    """
+    height = max(2.5, 0.28 * len(dated) + 1.4)
+    fig, ax = plt.subplots(figsize=(9, height))
+    if dated.empty:
+        _empty(ax, "no dated relations for these parameters")
+    for i, r in enumerate(dated.itertuples(index=False)):
+        color = REGION_COLORS[r.region]
+        marker = PRECISION_MARKERS[r.established_precision]
+        filled = r.established_precision != "year"
+        ax.plot(r.year, i, marker=marker, ms=7, color=color,
+                markerfacecolor=color if filled else "white", markeredgewidth=1.5)
+        text = r.label + (" (renewed; began earlier)" if pd.notna(r.established_caveat) else "")
+        if r.resolution != "stated":
+            text += f" [{r.resolution}]"
+        ax.text(r.year + 1.5, i, text, va="center", fontsize=7.5)
+    ax.set_ylim(-1, max(len(dated), 1))
+    ax.invert_yaxis()
+    ax.set_yticks([])
+    ax.set_xlim(start, end + 1)
+    ax.set_xlabel("Year relations began (calendar year)")
+    ax.set_ylabel("Partner (one row each)")
+    handles = [Line2D([], [], marker="o", ls="", color=c, label=reg)
+               for reg, c in REGION_COLORS.items() if reg in set(dated["region"].astype(str))]
+    handles += [Line2D([], [], marker="o", ls="", color="#444444", label="exact day"),
+                Line2D([], [], marker="D", ls="", color="#444444", label="month only"),
+                Line2D([], [], marker="s", ls="", color="#444444", markerfacecolor="white",
+                       label="year only")]
+    ax.legend(handles=handles, loc="lower left", ncol=2, frameon=True)
+    _finish(fig, "When Peru's relations began, by partner", note)
+    return fig
+
+
+def cumulative_relations(table: pd.DataFrame, note: str, start: int, end: int):
+    """Cumulative number of partners with a known start date, per region (step lines)."""
+    fig, ax = plt.subplots(figsize=(9, 4))
+    if table.empty:
+        _empty(ax, "no dated relations for these parameters")
+    else:
+        years = list(table["year"]) + [end + 1]
+        for region in [c for c in table.columns if c != "year"]:
+            values = list(table[region]) + [table[region].iloc[-1]]
+            ax.step(years, values, where="post", color=REGION_COLORS[region], lw=2,
+                    label=region)
+        ax.set_xlim(start, end + 1)
+        ax.legend(loc="upper left")
+    ax.set_xlabel("Year (calendar year)")
+    ax.set_ylabel("Partners with relations (count)")
+    _finish(fig, "Relations established over time, cumulative, per region", note)
+    return fig
+
+
+def event_lanes(lanes: pd.DataFrame, note: str, start: int, end: int):
+    """One lane per partner, one marker per dated event; periods drawn as a line to their end."""
+    labels = list(dict.fromkeys(lanes["label"]))
+    fig, ax = plt.subplots(figsize=(9, max(2.5, 0.32 * len(labels) + 1.6)))
+    if lanes.empty:
+        _empty(ax, "no events for these parameters")
+    y = {label: i for i, label in enumerate(labels)}
+    for r in lanes.itertuples(index=False):
+        marker, color = KIND_MARKERS[r.kind]
+        if pd.notna(r.end_year):
+            ax.plot([r.year, r.end_year], [y[r.label]] * 2, color=color, lw=2, alpha=0.6)
+        filled = r.precision != "year"
+        ax.plot(r.year, y[r.label], marker=marker, ms=8, ls="", color=color,
+                markerfacecolor=color if filled else "white", markeredgewidth=1.4)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(len(labels) - 0.5 if labels else 1, -0.5)
+    ax.set_xlim(start, end + 1)
+    ax.set_xlabel("Year (calendar year; open marker = known only to the year)")
+    ax.set_ylabel("Partner")
+    kinds = [k for k in KIND_MARKERS if k in set(lanes["kind"].astype(str))]
+    ax.legend(handles=[Line2D([], [], marker=KIND_MARKERS[k][0], ls="",
+                              color=KIND_MARKERS[k][1], label=k) for k in kinds],
+              loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    _finish(fig, "Dated events per partner", note)
+    return fig
+
+
+# ---------------------------------------------------------------- 02 missions
+
+
+def posts_by_region(tables: dict[str, pd.DataFrame], note: str):
+    """Stacked bars of posts per region and post type, one panel per direction."""
+    fig, axes = plt.subplots(1, len(tables), figsize=(5 * len(tables) + 1, 4.2), squeeze=False,
+                             sharey=True)
+    for ax, (title, table) in zip(axes[0], tables.items(), strict=True):
+        bottom = pd.Series(0, index=table.index)
+        for col in table.columns:
+            if table[col].sum() == 0:
+                continue
+            ax.bar(table.index, table[col], bottom=bottom, color=POST_COLORS[col], label=col,
+                   hatch="//" if col == "closed" else None, edgecolor="white")
+            bottom += table[col]
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("Region of the partner")
+        ax.tick_params(axis="x", rotation=20)
+    axes[0][0].set_ylabel("Posts (count)")
+    handles = [Patch(facecolor=POST_COLORS[c], hatch="//" if c == "closed" else None,
+                     label=c) for c in POST_COLORS
+               if any(c in t.columns and t[c].sum() for t in tables.values())]
+    axes[0][-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1),
+                       frameon=False)
+    _finish(fig, "Diplomatic posts by region and type (closed posts hatched)", note)
+    return fig
+
+
+def coverage_bars(shares: dict[str, pd.DataFrame], counts: dict[str, pd.Series], note: str):
+    """100% horizontal bars: share of listed partners at each coverage level, per region."""
+    fig, axes = plt.subplots(1, len(shares), figsize=(5 * len(shares) + 1, 3.6), squeeze=False,
+                             sharey=True)
+    for ax, (title, table) in zip(axes[0], shares.items(), strict=True):
+        left = pd.Series(0.0, index=table.index)
+        for level in table.columns:
+            ax.barh(table.index, table[level] * 100, left=left * 100,
+                    color=LEVEL_COLORS[level], label=level, edgecolor="white")
+            left += table[level]
+        n = counts[title]
+        ax.set_yticks(range(len(table.index)),
+                      [f"{r} (n={n.get(r, 0)})" for r in table.index])
+        ax.set_xlim(0, 100)
+        ax.invert_yaxis()
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("Share of listed partners (%)")
+    axes[0][0].set_ylabel("Region (listed partners)")
+    axes[0][-1].legend(handles=[Patch(facecolor=c, label=lvl) for lvl, c in
+                                LEVEL_COLORS.items()], loc="upper left",
+                       bbox_to_anchor=(1.01, 1), frameon=False)
+    _finish(fig, "Coverage: how each listed partner is represented", note)
+    return fig
+
+
+def reciprocity_bars(table: pd.DataFrame, note: str):
+    """Stacked bars of partners by reciprocity of resident embassies, per region."""
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    bottom = pd.Series(0, index=table.index)
+    for level in table.columns:
+        ax.bar(table.index, table[level], bottom=bottom, color=RECIPROCITY_COLORS[level],
+               label=level, edgecolor="white")
+        bottom += table[level]
+    if table.to_numpy().sum() == 0:
+        _empty(ax, "no partners for these parameters")
+    ax.set_xlabel("Region of the partner")
+    ax.set_ylabel("Partners (count)")
+    ax.legend(title="resident embassy", loc="upper left", bbox_to_anchor=(1.01, 1),
+              frameon=False)
+    _finish(fig, "Reciprocity of resident embassies", note)
+    return fig
+
+
+def hub_bars(hubs: pd.DataFrame, note: str):
+    """Third-country cities carrying non-resident accreditation, by partners served."""
+    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.45 * len(hubs) + 1.5)))
+    if hubs.empty:
+        _empty(ax, "no non-resident accreditation for these parameters")
+    colors = {"abroad": "#E69F00", "inward": "#0072B2"}
+    labels = [f"{r.city} ({r.country})" for r in hubs.itertuples(index=False)]
+    ax.barh(range(len(hubs)), hubs["partners"],
+            color=[colors[d] for d in hubs["direction"]])
+    for i, r in enumerate(hubs.itertuples(index=False)):
+        ax.text(r.partners + 0.05, i, r.served, va="center", fontsize=7)
+    ax.set_yticks(range(len(hubs)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, (hubs["partners"].max() if len(hubs) else 1) + 2)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("Partners served from the city (count)")
+    ax.set_ylabel("Hub city (country)")
+    ax.legend(handles=[Patch(facecolor=colors["abroad"], label="Peru's post, accredited to"),
+                       Patch(facecolor=colors["inward"], label="partner's post, accredited "
+                             "to Peru")], loc="lower right")
+    _finish(fig, "Accreditation hubs: non-resident posts by city", note)
+    return fig
+
+
+# ---------------------------------------------------------------- 03 trade
+
+
+def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: int | None,
+                 first: int = 2009, last: int = 2016):
+    """One slope per indicator from the first to the last year; bounds drawn as bounds.
+
+    A "more than" value is an open marker with an upward arrow and the words "more than", never
+    a plain point; the growth it implies is labelled "at least".
+    """
+    n = max(len(growth), 1)
+    fig, axes = plt.subplots(1, n, figsize=(4 * n + 1, 4.2), squeeze=False)
+    if growth.empty:
+        _empty(axes[0][0], "no indicators selected")
+    for ax, r in zip(axes[0], growth.itertuples(index=False), strict=False):
+        a, b = analysis.scaled(r.start_value, scale), analysis.scaled(r.end_value, scale)
+        ax.plot([first, last], [a, b], color="#0072B2", lw=2,
+                ls="--" if r.bound != "exact" else "-")
+        for year, value, q in ((first, a, r.start_qualifier), (last, b, r.end_qualifier)):
+            bound = q in ("more-than", "at-least")
+            ax.plot(year, value, marker="o", ms=9, color="#0072B2",
+                    markerfacecolor="white" if bound else "#0072B2", markeredgewidth=2)
+            label = analysis.money(value * analysis.SCALE_FACTORS[scale], scale, q)
+            if bound:
+                ax.annotate("", xy=(year, value * 1.25), xytext=(year, value),
+                            arrowprops=dict(arrowstyle="->", color="#D55E00", lw=1.8))
+            ax.text(year + (0.3 if year == last else -0.3), value, label,
+                    ha="left" if year == last else "right", va="center", fontsize=8,
+                    color="#D55E00" if bound else "#222222")
+        if agreement_year is not None:
+            ax.axvline(agreement_year, color="#999999", ls=":", lw=1.2)
+            ax.text(agreement_year + 0.1, ax.get_ylim()[1], "trade agreement\nin force",
+                    fontsize=7, color="#666666", va="top")
+        top = max(a, b) * 1.45
+        ax.set_ylim(0, top)
+        ax.set_xlim(first - 3.5, last + 3.5)
+        ax.set_xticks([first, last])
+        growth_text = analysis.describe_growth(r._asdict())
+        ax.set_title(_wrap(r.label, 34) + f"\ngrowth: {growth_text}", fontsize=9)
+        ax.set_xlabel("Year")
+        ax.set_ylabel(f"U.S. dollars ({scale}, nominal)")
+    _finish(fig, "U.S.–Peru trade, 2009 against 2016", note)
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))

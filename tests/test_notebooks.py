@@ -1,0 +1,169 @@
+"""The notebooks under papermill: parameters documented, validated, and results recorded.
+
+Each notebook runs with non-default parameters into a temporary output folder; the tests read
+the CSV tables and figures it saved there. nbval (see pyproject.toml) separately checks the
+stored outputs of the default run.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import papermill as pm
+import pytest
+
+from helpers import params
+from helpers.paths import NOTEBOOKS
+
+NAMES = list(params.SPECS)
+
+
+def run(name: str, tmp_path: Path, **parameters) -> Path:
+    """Execute a notebook with papermill; return the folder its figures and tables went to."""
+    out = tmp_path / "out"
+    pm.execute_notebook(
+        str(NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / f"{name}.ipynb"),
+        parameters={"output_dir": str(out), **parameters}, kernel_name="python3",
+        progress_bar=False, cwd=str(NOTEBOOKS),
+    )
+    return out
+
+
+def failure(name: str, tmp_path: Path, **parameters) -> str:
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        run(name, tmp_path, **parameters)
+    assert info.value.ename == "ParameterError"
+    return info.value.evalue
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parameters_cell_declares_the_spec(name):
+    found = pm.inspect_notebook(str(NOTEBOOKS / f"{name}.ipynb"))
+    spec = params.SPECS[name]
+    assert list(found) == [p.name for p in spec.params]
+    for p in spec.params:
+        assert found[p.name]["inferred_type_name"] == p.type.__name__
+        assert eval(found[p.name]["default"]) == p.default  # noqa: S307 - our own literal
+        assert found[p.name]["help"] == p.help
+
+
+def test_help_notebook_lists_every_parameter_with_type_default_and_help():
+    papermill = Path(sys.executable).with_name("papermill")
+    text = subprocess.run([str(papermill), "--help-notebook",
+                           str(NOTEBOOKS / "02-mission-coverage.ipynb")],
+                          capture_output=True, text=True, check=True).stdout
+    assert 'direction: str (default "both")' in text
+    assert "abroad (Peru's posts), in_peru (partners' posts) or both" in text
+    assert "include_honorary: bool (default True)" in text
+
+
+def test_timeline_for_europe_between_1900_and_2010(tmp_path):
+    out = run("01-relation-timeline", tmp_path, regions=["Europe"], start_year=1900,
+              end_year=2010, event_kinds=["recognition", "mission-closed"])
+    dated = pd.read_csv(out / "relations-timeline.csv", dtype=str)
+    assert set(dated["region"]) == {"Europe"}
+    assert dated["established"].str[:4].astype(int).between(1900, 2010).all()
+    assert {"Finland", "Croatia", "Andorra"} <= set(dated["label"])
+    lanes = pd.read_csv(out / "event-lanes.csv", dtype=str)
+    assert set(lanes["kind"]) == {"recognition", "mission-closed"}
+    assert "Peru closed its embassy in Sofia for economic reasons in 2003." in set(
+        lanes["summary"])
+    missing = pd.read_csv(out / "not-on-timeline.csv", dtype=str)
+    assert "France" in set(missing["label"])  # 1826: outside the years shown, not dropped
+    assert (out / "relations-timeline.svg").stat().st_size > 0
+    assert (out / "event-lanes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_timeline_keeps_unresolved_rows_and_other_sources_dates(tmp_path):
+    out = run("01-relation-timeline", tmp_path, regions=["Americas", "Asia"],
+              start_year=1800, end_year=1900)
+    dated = pd.read_csv(out / "relations-timeline.csv", dtype=str)
+    us = dated[dated["label"] == "United States"].iloc[0]
+    assert (us["established"], us["established_source"]) == (
+        "1827", "us_relations_with_peru_2018.txt")
+    missing = pd.read_csv(out / "not-on-timeline.csv", dtype=str)
+    unresolved = missing[missing["resolution"] == "unresolved"]
+    assert set(unresolved["candidates"]) == {"BHS;BLZ;BRB", "AFG;ARM;AZE;BGD;BHR;BRN;BTN;KHM"}
+    cumulative = pd.read_csv(out / "cumulative-relations.csv")
+    assert list(cumulative.columns) == ["year", "Americas", "Asia"]
+    assert cumulative["Americas"].is_monotonic_increasing
+
+
+def test_coverage_of_peru_abroad_in_europe_without_honorary_posts(tmp_path):
+    out = run("02-mission-coverage", tmp_path, regions=["Europe"], direction="abroad",
+              include_honorary=False)
+    counts = pd.read_csv(out / "posts-by-region.csv")
+    assert set(counts["side"]) == {"Peru's posts abroad"}
+    europe = counts[counts["region"] == "Europe"].iloc[0]
+    assert europe["honorary-consulate"] == 0 and europe["closed"] == 1
+    hubs = pd.read_csv(out / "accreditation-hubs.csv")
+    assert set(hubs["city"]) == {"Madrid", "Athens", "Bucharest", "Stockholm"}
+    assert set(hubs["direction"]) == {"abroad"}
+    closed = pd.read_csv(out / "closed-posts.csv")
+    assert list(closed["city"]) == ["Sofia"] and list(closed["status_year"]) == [2003]
+
+
+def test_coverage_of_partners_embassies_in_peru(tmp_path):
+    out = run("02-mission-coverage", tmp_path, direction="in_peru", post_types=["embassy"])
+    hubs = pd.read_csv(out / "accreditation-hubs.csv")
+    brasilia = hubs[hubs["city"] == "Brasília"].iloc[0]
+    assert brasilia["partners"] == 3 and brasilia["served"] == "Bulgaria, Cyprus, Ghana"
+    assert set(hubs["direction"]) == {"inward"}
+    coverage = pd.read_csv(out / "coverage.csv")
+    assert coverage.set_index("label").loc["New Zealand", "in_peru"] == (
+        "non-resident accreditation")
+    recip = pd.read_csv(out / "reciprocity.csv")
+    assert recip.set_index("label").loc["Algeria", "reciprocity"] == "both sides"
+
+
+def test_trade_lower_bound_stays_a_bound_in_millions(tmp_path):
+    out = run("03-trade-figures", tmp_path, indicators=["us_food_agricultural_exports"],
+              scale="millions")
+    growth = pd.read_csv(out / "trade-growth.csv")
+    row = growth.iloc[0]
+    assert len(growth) == 1 and row["end_qualifier"] == "more-than"
+    assert row["bound"] == "at least"
+    assert (row["start_scaled"], row["end_scaled"]) == (530.0, 1000.0)
+    assert row["multiple"] == pytest.approx(1000 / 530)
+
+
+def test_trade_growth_of_two_indicators_in_billions(tmp_path):
+    out = run("03-trade-figures", tmp_path, indicators=["goods_trade_two_way",
+                                                        "agricultural_trade_two_way"])
+    growth = pd.read_csv(out / "trade-growth.csv").set_index("indicator")
+    goods = growth.loc["goods_trade_two_way"]
+    assert goods["multiple"] == pytest.approx(14.3 / 9.1)
+    assert goods["cagr"] == pytest.approx((14.3 / 9.1) ** (1 / 7) - 1)
+    assert goods["bound"] == "exact"
+    others = pd.read_csv(out / "other-figures.csv")
+    assert "us_food_agricultural_exports" in set(others["indicator"])
+    assert "coca_area" in set(others["indicator"])
+
+
+@pytest.mark.parametrize(("name", "parameters", "message"), [
+    ("01-relation-timeline", {"regions": ["Atlantis"]},
+     "region 'Atlantis' is not one of: Africa, Americas, Asia, Europe, Oceania"),
+    ("01-relation-timeline", {"start_year": "1900"},
+     "parameter 'start_year' must be an integer, got '1900'"),
+    ("01-relation-timeline", {"start_year": 2000, "end_year": 1990},
+     "start_year 2000 is after end_year 1990"),
+    ("01-relation-timeline", {"event_kinds": ["coup"]}, "event_kind 'coup' is not one of"),
+    ("02-mission-coverage", {"direction": "sideways"},
+     "direction 'sideways' is not one of: abroad, in_peru, both"),
+    ("02-mission-coverage", {"include_honorary": "yes"},
+     "parameter 'include_honorary' must be True or False, got 'yes'"),
+    ("02-mission-coverage", {"post_types": ["chancery"]}, "post_type 'chancery' is not one of"),
+    ("03-trade-figures", {"scale": "thousands"},
+     "scale 'thousands' is not one of: millions, billions"),
+    ("03-trade-figures", {"indicators": ["gdp"]}, "indicator 'gdp' is not one of: "
+     "agricultural_trade_two_way, goods_trade_two_way, us_food_agricultural_exports"),
+    ("03-trade-figures", {"colour": "red"}, "unknown parameter 'colour'"),
+])
+def test_bad_parameter_stops_the_notebook_with_a_clear_message(tmp_path, name, parameters,
+                                                               message):
+    text = failure(name, tmp_path, **parameters)
+    assert message in text
+    assert name in text
