@@ -220,7 +220,7 @@ def parse_events(text: str, consumed: list[tuple[int, int]] = ()) -> list[Event]
 
 _MEMBER_LIST = re.compile(
     r"(?:members?\s+of|belong to [^,]*?,\s*including)\s+(?P<list>.+?)"
-    r"(?=\s+since\b|,\s+and\s+(?:is|Peruvian|has)\b|\.?$)"
+    r"(?=\s+since\b|,?\s+and\s+(?:is|are|was|were|has|have|had)\b|\.?$)"
 )
 
 
@@ -533,10 +533,11 @@ class _Run:
                           if any(c.iso3 == post.country
                                  for c in places.city_candidates(p.strip()))][:1]
             for written in cities:
-                labelled = [(ms.target, "the country the statement accredits the post to"),
-                            (partner, "the row's partner")]
-                if not (ms.actor == subject and ms.target is None):
+                # A partner's post serves the subject: look there before the partner's home.
+                labelled = [(ms.target, "the country the statement accredits the post to")]
+                if ms.actor != subject:
                     labelled.append((subject, "the subject country"))
+                labelled.append((partner, "the row's partner"))
                 ctx = [(c, "where another post of the statement is") for c in context] + [
                     (c, label) for c, label in labelled if c]
                 city, city_iso3 = self.place(written, post.country, ctx, st) if final else (

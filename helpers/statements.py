@@ -16,7 +16,8 @@ FOOTNOTE = re.compile(r"\[\d+\]")
 _BULLET = re.compile(r"^\s*[-*]\s+")
 # A sentence ends at . ! or ? (after any footnote marker or closing quote) before a capital.
 _SENTENCE_END = re.compile(r"[.!?](?:\[\d+\])*[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
-_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.)+[A-Z]?|\b(?:St|Mr|Mrs|Dr|No|Jr|Mt|Ft|vs|approx))$")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Z]\.)+[A-Z]?|\b(?:St|Mr|Mrs|Dr|No|Jr|Mt|Ft|vs|approx|tel))$")
 
 
 @dataclass(frozen=True)

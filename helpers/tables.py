@@ -67,6 +67,7 @@ def parse_table(block: list[str], first_line: int, file: str) -> Table:
             first_line + len(lines) - 1,
         )
     width = len(lines[0])
+    edges = [j for j, ch in enumerate(lines[0]) if ch == "+"]
     for i, text in enumerate(lines):
         if len(text) != width or text[-1] not in "+|":
             raise SourceError(
@@ -75,6 +76,14 @@ def parse_table(block: list[str], first_line: int, file: str) -> Table:
                 f"border is {width}, or it does not end on a column edge",
                 first_line + i,
             )
+        if text.startswith("+") and not _BORDER.match(text):
+            raise SourceError(file, "broken table border: a border line may hold only "
+                              "'+', '-', '=' and ':'", first_line + i)
+        missing = [j for j in edges if text[j] not in "+|"]
+        if missing:
+            raise SourceError(
+                file, f"misaligned columns: no column edge at character {missing[0] + 1} "
+                "where the table's border has one", first_line + i)
     try:
         _colspecs, head, body = GridTableParser().parse(StringList(lines))
     except TableMarkupError as exc:
@@ -86,7 +95,7 @@ def parse_table(block: list[str], first_line: int, file: str) -> Table:
 
     def cells(raw_row) -> tuple[Cell, ...]:
         out = []
-        for _morerows, _morecols, offset, content in raw_row:
+        for _morerows, _morecols, offset, content in filter(None, raw_row):
             out.append(
                 Cell(tuple((first_line + offset + j, t) for j, t in enumerate(content)))
             )
@@ -97,8 +106,8 @@ def parse_table(block: list[str], first_line: int, file: str) -> Table:
     rows = []
     for raw in body:
         row_cells = cells(raw)
-        if len(row_cells) != ncols or any(mr or mc for mr, mc, _, _ in raw):
-            line = first_line + raw[0][2]
+        if len(row_cells) != ncols or any(c is None or c[0] or c[1] for c in raw):
+            line = first_line + next(c[2] for c in raw if c is not None)
             raise SourceError(
                 file, f"misaligned columns: a row has {len(row_cells)} cells (or a spanning "
                 f"cell) where the table has {ncols} columns", line,

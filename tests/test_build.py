@@ -1,0 +1,95 @@
+"""The build: committed outputs are what the build writes, byte for byte, every time."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from helpers import paths, schema
+from helpers.build import build
+
+ARTICLE = "foreign_relations_of_peru.txt"
+FILES = [t.file for t in schema.TABLES.values()]
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "helpers.build", *args], cwd=paths.ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_the_committed_table_is_what_the_build_writes(built, name):
+    committed = paths.PROCESSED / name
+    assert committed.is_file(), f"{committed} is not committed; run `make data`"
+    assert committed.read_bytes() == (built / name).read_bytes(), (
+        f"{committed} differs from a fresh build; run `make data` and commit the result")
+
+
+def test_the_committed_data_dictionary_is_what_the_build_writes(built):
+    assert paths.DATA_README.read_bytes() == (built / "README.md").read_bytes()
+
+
+def test_the_build_writes_only_the_tables_and_the_readme(built):
+    assert sorted(p.name for p in built.iterdir()) == sorted([*FILES, "README.md"])
+
+
+def test_two_builds_give_the_same_bytes(built, tmp_path):
+    build(raw=paths.RAW, out=tmp_path)
+    for name in [*FILES, "README.md"]:
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_a_rebuild_leaves_unchanged_files_untouched(tmp_path):
+    build(raw=paths.RAW, out=tmp_path)
+    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    build(raw=paths.RAW, out=tmp_path)
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
+
+
+def test_tables_are_written_sorted_by_their_key(tables):
+    for name, table in schema.TABLES.items():
+        rows = tables[name]
+        assert rows == sorted(rows, key=schema.sort_key(table)), name
+
+
+def test_the_readme_records_the_counts_of_the_build(built, counts):
+    readme = (built / "README.md").read_text(encoding="utf-8")
+    for measure, value in counts.items():
+        assert f"| {measure} | {value} |" in readme
+    assert "| `foreign_relations_of_peru.txt` |" in readme
+
+
+def test_the_cli_builds_another_folder(tmp_path, built):
+    out = tmp_path / "out"
+    done = _run_cli("--raw", str(paths.RAW), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert f"built {out}" in done.stdout
+    assert re.search(r"^  statements read +185$", done.stdout, re.MULTILINE)
+    assert re.search(r"^  dropped silently +0$", done.stdout, re.MULTILINE)
+    for name in [*FILES, "README.md"]:
+        assert (out / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_the_cli_exits_non_zero_with_a_clear_message_on_bad_input(raw_copy, tmp_path):
+    path = raw_copy.path(ARTICLE)
+    lines = path.read_bytes().split(b"\n")
+    lines[35 - 1] = lines[35 - 1].replace("Córdoba".encode(), "Córdoba".encode("latin-1"))
+    raw_copy.write(ARTICLE, b"\n".join(lines))
+    out = tmp_path / "out"
+    done = _run_cli("--raw", str(raw_copy.folder), "--out", str(out))
+    assert done.returncode != 0
+    assert done.stderr.startswith(f"build failed: {path}:35: byte 0xf3 ")
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_the_cli_names_a_changed_raw_file(raw_copy, tmp_path):
+    path = raw_copy.path(ARTICLE)
+    raw_copy.write(ARTICLE, path.read_bytes() + b"\n", record_checksum=False)
+    done = _run_cli("--raw", str(raw_copy.folder), "--out", str(tmp_path / "out"))
+    assert done.returncode != 0
+    assert done.stderr.startswith(f"build failed: {path}: sha256 is ")
+    assert "Traceback" not in done.stderr

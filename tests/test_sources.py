@@ -1,0 +1,82 @@
+"""Raw sources: the manifest, checksums, and reading text (errors name the file and line)."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import paths
+from helpers.build import build
+from helpers.exceptions import ChecksumError, SourceError
+from helpers.sources import read_manifest, read_source, sha256_of
+
+ARTICLE = "foreign_relations_of_peru.txt"
+FACT_SHEET = "us_relations_with_peru_2018.txt"
+
+
+def test_the_manifest_names_the_subject_and_both_sources():
+    manifest = read_manifest(paths.RAW)
+    assert (manifest.subject.name, manifest.subject.iso3, manifest.subject.capital) == (
+        "Peru", "PER", "Lima")
+    assert [(s.file, s.kind) for s in manifest.sources] == [
+        (ARTICLE, "article"), (FACT_SHEET, "fact-sheet")]
+    assert [s.partner_iso3 for s in manifest.sources] == ["", "USA"]
+
+
+def test_the_raw_files_match_the_checksums_their_manifest_records():
+    manifest = read_manifest(paths.RAW)
+    for source in manifest.sources:
+        assert sha256_of(paths.RAW / source.file) == source.sha256, source.file
+
+
+def test_a_source_is_read_as_utf8_lines_numbered_as_in_the_file():
+    manifest = read_manifest(paths.RAW)
+    lines = read_source(manifest, manifest.sources[0])
+    assert "consulates-general in Córdoba, La Plata and Mendoza.[3]" in lines[35 - 1]
+    assert lines[0].startswith("PERU is an important first-tier state in South America")
+
+
+def test_an_edited_raw_file_is_refused_with_a_checksum_error_naming_it(raw_copy, tmp_path):
+    path = raw_copy.path(ARTICLE)
+    raw_copy.write(ARTICLE, path.read_bytes().replace(b"Algiers", b"Oran"),
+                   record_checksum=False)
+    out = tmp_path / "out"
+    with pytest.raises(ChecksumError) as info:
+        build(raw=raw_copy.folder, out=out)
+    assert info.value.file == str(path)
+    assert str(info.value).startswith(f"{path}: sha256 is ")
+    assert not out.exists(), "the build must refuse to run, writing nothing"
+
+
+def test_an_empty_raw_file_is_a_source_error_naming_it(raw_copy, tmp_path):
+    path = raw_copy.write(FACT_SHEET, b"")
+    with pytest.raises(SourceError) as info:
+        build(raw=raw_copy.folder, out=tmp_path / "out")
+    assert not isinstance(info.value, ChecksumError)
+    assert str(info.value) == f"{path}: the file is empty"
+
+
+def test_bytes_that_are_not_utf8_are_a_source_error_naming_the_line(raw_copy, tmp_path):
+    path = raw_copy.path(ARTICLE)
+    lines = path.read_bytes().split(b"\n")
+    assert "Córdoba".encode() in lines[35 - 1]
+    lines[35 - 1] = lines[35 - 1].replace("Córdoba".encode(), "Córdoba".encode("latin-1"))
+    raw_copy.write(ARTICLE, b"\n".join(lines))
+    with pytest.raises(SourceError) as info:
+        build(raw=raw_copy.folder, out=tmp_path / "out")
+    assert info.value.line == 35
+    assert str(info.value).startswith(f"{path}:35: byte 0xf3 ")
+    assert "not UTF-8" in str(info.value)
+
+
+def test_a_folder_without_a_manifest_is_a_source_error(tmp_path):
+    (tmp_path / ARTICLE).write_text("Peru.\n", encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        build(raw=tmp_path, out=tmp_path / "out")
+    assert str(info.value).startswith(str(tmp_path / paths.MANIFEST_NAME))
+
+
+def test_a_source_listed_in_the_manifest_but_missing_is_named(raw_copy, tmp_path):
+    raw_copy.path(FACT_SHEET).unlink()
+    with pytest.raises(SourceError) as info:
+        build(raw=raw_copy.folder, out=tmp_path / "out")
+    assert str(info.value) == f"{raw_copy.path(FACT_SHEET)}: listed in the manifest but missing"
