@@ -7,10 +7,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data report test lint lab bench clean
+.PHONY: help venv data report notebooks test lint lab bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,10 @@ data: $(STAMP) ## Build data/processed from data/raw (python -m helpers.build)
 	$(PY) -m helpers.build
 
 report: data ## Build the dataset and run every report of reports.yaml into reports/
-	@if [ -f reports.yaml ]; then $(PY) -m helpers.reports; fi
+	$(PY) -m helpers.reports
+
+notebooks: data ## Re-run the notebooks in place so their stored outputs match the code
+	$(PY) -m helpers.notebooks
 
 test: $(STAMP) ## Run the tests: unit tests, papermill runs and nbval on every notebook
 	$(PY) -m pytest

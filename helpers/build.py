@@ -19,7 +19,7 @@ from helpers.sources import Manifest, read_manifest, read_source
 from helpers.statements import read_article, read_fact_sheet
 
 
-def build(raw: Path = paths.RAW, out: Path = paths.PROCESSED) -> dict[str, int]:
+def build(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> dict[str, int]:
     """Build every table from ``raw`` into ``out``; return the counts the build prints."""
     from helpers.extract import extract
 
@@ -44,7 +44,8 @@ def build(raw: Path = paths.RAW, out: Path = paths.PROCESSED) -> dict[str, int]:
         target = out / table.file
         schema.validate_rows(table, table.names, rows, str(target))
         _write_if_changed(target, to_csv(table.names, rows))
-    readme = paths.DATA_README if out.resolve() == paths.PROCESSED.resolve() else out / "README.md"
+    default = out.resolve() == paths.DEFAULT_PROCESSED.resolve()
+    readme = paths.DATA_README if default else out / "README.md"
     _write_if_changed(readme, schema.data_dictionary(tables["sources"], result.counts) + "\n")
     return result.counts
 
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         "\n")[0])
     parser.add_argument("--raw", type=Path, default=paths.RAW,
                         help="folder of raw sources with its manifest.toml (default: data/raw)")
-    parser.add_argument("--out", type=Path, default=paths.PROCESSED,
+    parser.add_argument("--out", type=Path, default=paths.DEFAULT_PROCESSED,
                         help="folder to write the tables to (default: data/processed)")
     args = parser.parse_args(argv)
     try:

@@ -262,10 +262,15 @@ def _error_line(exc) -> str:
 
 
 def to_html(nb, hide_code: bool) -> str:
-    """HTML of an executed notebook; outputs' HTML is sanitized, code hidden on request."""
+    """HTML of an executed notebook, code hidden on request.
+
+    Source text reaches the HTML escaped: pandas escapes table cells and the notebooks escape
+    what they interpolate into Markdown. nbconvert's own sanitizer is off because it mangles
+    pandas tables (it escapes ``</tbody>``).
+    """
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", sanitize_html=True, exclude_input=hide_code,
+    exporter = HTMLExporter(template_name="lab", exclude_input=hide_code,
                             exclude_input_prompt=hide_code, exclude_output_prompt=hide_code)
     body, _ = exporter.from_notebook_node(copy.deepcopy(nb))
     return body
