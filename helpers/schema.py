@@ -318,6 +318,33 @@ def data_dictionary(manifest_rows: list[dict], summary: dict[str, int]) -> str:
                    f"{r['date']} | {r['licence']} | `{r['sha256'][:12]}…` |")
     out += ["", "## What the last build read", "", "| measure | count |", "| --- | --- |"]
     out += [f"| {k} | {v} |" for k, v in summary.items()]
+    out += ["", "## How records are read", "",
+            "- **Partners.** The article's Country column is blank, so each row's partner comes "
+            "from its own text: a \"See X–Peru relations\" link, the subject of a post "
+            "statement (\"Algeria has an embassy in Lima\"), the country of a city where the "
+            "subject has a post (\"Peru has an embassy in Accra\"), a recognized country, "
+            "else the country named most often. Third countries that only locate a post "
+            "(\"… in Brasília, Brazil\") never count. A row naming no country is "
+            "`unresolved`, with candidates from its alphabetical neighbours in the region, "
+            "narrowed by stated memberships; only a single remaining candidate makes it "
+            "`inferred`. Every such choice is in `decisions.csv`.",
+            "- **Posts.** One row per city: \"consulates-general in Córdoba, La Plata and "
+            "Mendoza\" is three rows. \"X is accredited to / represented in Peru from / "
+            "through its embassy in City, Country\" is a non-resident row (`resident` false). "
+            "Ambiguous cities (La Plata, Sydney, San Isidro…) are placed by the statement's "
+            "context; territories' posts serve their sovereign (Hong Kong → China).",
+            "- **Dates.** Kept at their precision (`1971`, `1991-11`, `1963-01-25`). A more "
+            "precise date in a row's notes, in the same year as the column, wins; a date from "
+            "another source (U.S. relations since 1827) keeps that source's file and line in "
+            "`established_source` / `established_line`.",
+            "- **Figures.** Every number written in digits with a unit or currency, in base "
+            "units (USD, W; areas in km2), with its qualifier: \"more than $1 billion\" is "
+            "`more-than` 1e9, a lower bound. Counts written in words (\"three agreements\") "
+            "are not figures. Indicator ids come from `helpers/reference/indicators.csv`.",
+            "- **Nothing is lost.** Every sentence of prose and notes and every list item is a "
+            "row of `statements.csv`, either `represented` (with the tables it fed) or "
+            "`unparsed` (also in `unparsed.csv`) with a reason.",
+            ""]
     out += ["", "## Tables", ""]
     types = {"str": "string", "category": "category", "int": "integer (nullable)",
              "float": "float", "bool": "boolean", "date": "ISO 8601 date (partial)",
