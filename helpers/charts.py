@@ -295,7 +295,10 @@ def hub_bars(hubs: pd.DataFrame, note: str):
     ax.set_yticks(range(len(hubs)), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, (hubs["partners"].max() if len(hubs) else 1) + 2)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    if len(hubs):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Partners served from the city (count)")
     ax.set_ylabel("Hub city (country)")
     ax.legend(handles=[Patch(facecolor=colors["abroad"], label="Peru's post, accredited to"),
@@ -354,3 +357,133 @@ def _wrap(text: str, width: int) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width))
+
+
+# ---------------------------------------------------------------- 04 country profile
+
+
+def partner_timeline(events: pd.DataFrame, subject: str, name: str, note: str):
+    """One partner's dated events: one lane per kind, each marker labelled with its date.
+
+    A date known only to the year is an open marker; a period is drawn as a line to its end.
+    """
+    kinds = [k for k in KIND_MARKERS if k in set(events["kind"].astype(str))]
+    fig, ax = plt.subplots(figsize=(9, 1.9 + 0.6 * len(kinds)))
+    y = {k: i for i, k in enumerate(kinds)}
+    seen: dict[str, int] = {}
+    for r in events.itertuples(index=False):
+        marker, color = KIND_MARKERS[r.kind]
+        if pd.notna(r.end_year):
+            ax.plot([r.year, r.end_year], [y[r.kind]] * 2, color=color, lw=2, alpha=0.6)
+        ax.plot(r.year, y[r.kind], marker=marker, ms=9, ls="", color=color,
+                markerfacecolor=color if r.precision != "year" else "white",
+                markeredgewidth=1.5)
+        above = seen.get(r.kind, 0) % 2 == 0  # alternate labels so neighbours do not collide
+        seen[r.kind] = seen.get(r.kind, 0) + 1
+        ax.annotate(r.date, (r.year, y[r.kind]), xytext=(0, 8 if above else -14),
+                    textcoords="offset points", ha="center", fontsize=7, color="#333333")
+    ends = pd.concat([events["year"], events["end_year"]]).dropna()
+    pad = max(3.0, (ends.max() - ends.min()) * 0.06)
+    ax.set_xlim(ends.min() - pad, ends.max() + pad)
+    ax.set_yticks(range(len(kinds)), kinds)
+    ax.set_ylim(len(kinds) - 0.4, -0.6)
+    ax.set_xlabel("Year (calendar year; open marker = known only to the year)")
+    ax.set_ylabel("Kind of event")
+    _finish(fig, f"Dated events between {subject} and {name}", note)
+    return fig
+
+
+def partner_posts(posts: pd.DataFrame, sides: dict[str, str], title: str, note: str):
+    """Every post between the subject and one partner, one block per post, labelled by city.
+
+    One bar per direction (``sides``: direction -> label); a closed post is hatched, a
+    non-resident post (in a third country) dotted and labelled with that country.
+    """
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    for i, direction in enumerate(sides):
+        side = posts[posts["direction"] == direction]
+        for j, r in enumerate(side.itertuples(index=False)):
+            hatch = "//" if r.status == "closed" else ".." if not r.resident else None
+            ax.barh(i, 1, left=j, color=POST_COLORS[r.post_type], hatch=hatch,
+                    edgecolor="white", linewidth=1.5)
+            text = r.city + ("" if r.resident else f"\n({r.city_country})") + (
+                f"\nclosed {r.status_year}" if r.status == "closed" and pd.notna(
+                    r.status_year) else "")
+            ax.text(j + 0.5, i, text, ha="center", va="center", fontsize=7,
+                    color="white" if r.post_type == "embassy" else "#111111",
+                    bbox=dict(boxstyle="round,pad=0.2", fc=POST_COLORS[r.post_type],
+                              ec="none"))
+    widest = int(posts["direction"].value_counts().max()) if len(posts) else 1
+    ax.set_xlim(0, max(widest, 3))
+    ax.set_yticks(range(len(sides)), [_wrap(label, 24) for label in sides.values()])
+    ax.set_ylim(len(sides) - 0.4, -0.6)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("Posts (count; one block per post)")
+    ax.set_ylabel("Direction")
+    types = [t for t in POST_COLORS if t in set(posts["post_type"].astype(str))]
+    handles = [Patch(facecolor=POST_COLORS[t], label=t) for t in types]
+    if (posts["status"] == "closed").any():
+        handles.append(Patch(facecolor="#777777", hatch="//", edgecolor="white", label="closed"))
+    if (~posts["resident"].astype(bool)).any():
+        handles.append(Patch(facecolor="#777777", hatch="..", edgecolor="white",
+                             label="non-resident (in a third country)"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    _finish(fig, title, note)
+    return fig
+
+
+# ---------------------------------------------------------------- 05 data quality
+
+STATUS_COLORS = {"represented": "#0072B2", "unparsed": "#E69F00"}
+PRECISION_COLORS = {"day": "#0072B2", "month": "#56B4E9", "year": "#E69F00", "none": "#DDDDDD"}
+
+
+def _stacked_barh(ax, table: pd.DataFrame, colors: dict[str, str]) -> None:
+    """Horizontal bars of ``table`` (index = bars, columns = segments), counts written in."""
+    left = pd.Series(0, index=table.index)
+    for col, color in colors.items():
+        ax.barh(range(len(table)), table[col], left=left, color=color, label=col,
+                edgecolor="white")
+        for i, (x, n) in enumerate(zip(left, table[col], strict=True)):
+            if n:
+                ax.text(x + n / 2, i, str(int(n)), ha="center", va="center", fontsize=7,
+                        color="white" if color in ("#0072B2",) else "#111111")
+        left += table[col]
+    ax.set_yticks(range(len(table)), [str(i) for i in table.index])
+    ax.invert_yaxis()
+
+
+def statement_status(by_source: pd.DataFrame, by_area: pd.DataFrame, note: str):
+    """Statements represented and unparsed, per source file and per table region."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6),
+                             gridspec_kw={"width_ratios": [1, 1.2]})
+    for ax, table, title, label in ((axes[0], by_source, "per source file", "Source file"),
+                                    (axes[1], by_area, "per region of the article's tables",
+                                     "Region (or outside the tables)")):
+        if table.empty:
+            _empty(ax, "no statements for these parameters")
+        else:
+            _stacked_barh(ax, table.set_index(table.columns[0]), STATUS_COLORS)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("Statements (count)")
+        ax.set_ylabel(label)
+    axes[1].legend(handles=[Patch(facecolor=c, label=s) for s, c in STATUS_COLORS.items()],
+                   loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    _finish(fig, "Statements read: represented in a table, or unparsed with a reason", note)
+    return fig
+
+
+def precision_bars(table: pd.DataFrame, note: str):
+    """Table rows per region by the precision of the date relations began."""
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(table) + 1.9))
+    if table.empty:
+        _empty(ax, "no table rows for these parameters")
+    else:
+        _stacked_barh(ax, table.set_index("region"), PRECISION_COLORS)
+    ax.set_xlabel("Rows of the bilateral tables (count)")
+    ax.set_ylabel("Region")
+    ax.legend(handles=[Patch(facecolor=c, label=p) for p, c in PRECISION_COLORS.items()],
+              title="date known to the", title_fontsize=8, loc="upper left",
+              bbox_to_anchor=(1.01, 1), frameon=False)
+    _finish(fig, "How precisely the sources date the start of relations", note)
+    return fig

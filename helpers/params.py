@@ -26,6 +26,19 @@ def _trade_indicators() -> tuple[str, ...]:
     return tuple(paired_indicators())
 
 
+def _partner_country(value: str) -> None:
+    """A name or ISO3 code of a country other than the subject (ValueError says why not)."""
+    from helpers.profile import check_partner
+
+    check_partner(value)
+
+
+def _source_files() -> tuple[str, ...]:
+    from helpers.load import load_sources
+
+    return tuple(load_sources()["source"])
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -35,6 +48,8 @@ class Param:
     allowed: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
     minimum: int | None = None
     maximum: int | None = None
+    # A check beyond type and allowed values: raises ValueError saying what is wrong.
+    check: Callable[[Any], None] | None = None
 
     def allowed_values(self) -> tuple[str, ...]:
         return self.allowed() if callable(self.allowed) else self.allowed
@@ -86,6 +101,18 @@ SPECS: dict[str, NotebookSpec] = {
                   SCALES),
             _output_dir(),
         ), "Trade figures"),
+        NotebookSpec("04-country-profile", (
+            Param("country", str, "United States", "a partner's name or ISO3 code, any case "
+                  "(\"KOR\", \"korea, south\")", check=_partner_country),
+            _output_dir(),
+        ), "Country profile"),
+        NotebookSpec("05-data-quality", (
+            Param("sources", list, [], "source files to include; empty means all",
+                  _source_files),
+            Param("regions", list, [], "table regions to include; empty means all, with prose "
+                  "and the fact sheet", REGIONS),
+            _output_dir(),
+        ), "Data quality"),
     )
 }
 
@@ -140,6 +167,11 @@ def _check_value(notebook: str, p: Param, value: Any) -> Any:
         if p.minimum is not None and value < p.minimum or p.maximum is not None and (
                 value > p.maximum):
             raise ParameterError(f"{where}: {value} is outside {p.minimum}–{p.maximum}")
+    if p.check is not None:
+        try:
+            p.check(value)
+        except ValueError as exc:
+            raise ParameterError(f"{where}: {exc}") from None
     return value
 
 

@@ -139,7 +139,7 @@ def country_of(name: str) -> str | None:
         if candidate in names:
             return names[candidate]
     lowered = {k.lower(): v for k, v in names.items()}
-    for candidate in (text, re.sub(r"^(?i:the)\s+", "", text)):
+    for candidate in (name.strip(), text, re.sub(r"^(?i:the)\s+", "", text)):
         if candidate.lower() in lowered:
             return lowered[candidate.lower()]
     return None
@@ -153,7 +153,9 @@ def _cities_by_name() -> tuple[dict[str, list[dict]], dict]:
     cities = gc.get_cities()
     by_name: dict[str, list[dict]] = {}
     for c in cities.values():
-        by_name.setdefault(fold(c["name"]), []).append(c)
+        name = c["name"]
+        key = name.lower() if name.isascii() else fold(name)  # fold only where it matters
+        by_name.setdefault(key.strip(), []).append(c)
     return by_name, cities
 
 
@@ -168,16 +170,38 @@ def _iso2_map() -> dict[str, str]:
     return _iso3_of_iso2()
 
 
-def city_candidates(name: str) -> list[City]:
-    """All cities called ``name`` (by main or alternate name), biggest first."""
-    by_name, cities = _cities_by_name()
+@cache
+def _alternate_text() -> str:
+    """All GeoNames alternate names as one lower-cased text: a line per city, "id<TAB>alt...".
+
+    Built once, on the first name not found; searching it with str.find is much faster than
+    indexing the half-million alternate names one by one.
+    """
+    return "\n".join(gid + "\t" + "\t".join(c["alternatenames"])
+                      for gid, c in _cities_by_name()[1].items()).lower() + "\n"
+
+
+def _by_alternate(name: str) -> list[dict]:
+    cities, text = _cities_by_name()[1], _alternate_text()
+    needle = "\t" + name.lower()
+    found, i = [], text.find(needle)
+    while i >= 0:
+        end = i + len(needle)
+        if text[end] in "\t\n":
+            start = text.rfind("\n", 0, i) + 1
+            found.append(cities[text[start:text.index("\t", start)]])
+        i = text.find(needle, end)
+    return found
+
+
+@cache
+def city_candidates(name: str) -> tuple[City, ...]:
+    """All cities called ``name`` (by main or alternate name), biggest first, one per country."""
+    by_name, _cities = _cities_by_name()
     key = fold(name)
     found = list(by_name.get(key, []))
-    if not found:
-        lowered = name.lower()
-        found = [c for c in cities.values()
-                 if any(a.lower() == lowered or fold(a) == key
-                        for a in c["alternatenames"] if a[:1].lower() == lowered[:1])]
+    if not found and re.fullmatch(r"[^\W\d_][\w .'’-]*", name):
+        found = _by_alternate(name)
     iso = _iso2_map()
     capitals = _capitals()
     out = {}
@@ -187,7 +211,7 @@ def city_candidates(name: str) -> list[City]:
         capital = capitals.get(iso.get(c["countrycode"], ""), "")
         is_capital = fold(capital) == fold(c["name"]) or fold(capital) == key
         out.setdefault(iso3, City(c["name"], iso3, c["population"], is_capital))
-    return list(out.values())
+    return tuple(out.values())
 
 
 def region_of(iso3: str) -> str:

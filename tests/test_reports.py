@@ -182,7 +182,7 @@ def test_source_text_reaching_the_html_is_escaped(tmp_path):
     article = raw / "foreign_relations_of_peru.txt"
     text = article.read_text(encoding="utf-8")
     sofia = "Peru closed its embassy in Sofia for economic reasons in 2003."
-    evil = "Peru closed its embassy in Sofia <script>alert(1)</script> for economic reasons in 2003."
+    evil = sofia.replace("Sofia", "Sofia <script>alert(1)</script>")
     assert sofia in text
     lines = text.split("\n")
     i = next(n for n, line in enumerate(lines) if sofia in line)
@@ -197,7 +197,8 @@ def test_source_text_reaching_the_html_is_escaped(tmp_path):
     build(raw, tmp_path / "processed")
     config = write(tmp_path, "jobs:\n  - {name: coverage-europe, notebook: 02-mission-coverage,"
                    " parameters: {regions: [Europe]}}\n")
-    done = runner(config, tmp_path / "reports", env={"PROCESSED_DIR": str(tmp_path / "processed")})
+    done = runner(config, tmp_path / "reports",
+                  env={"PROCESSED_DIR": str(tmp_path / "processed")})
     assert done.returncode == 0, done.stdout + done.stderr
     page = (tmp_path / "reports" / "latest" / "coverage-europe.html").read_text(encoding="utf-8")
     assert "Sofia &lt;script&gt;alert" in page  # shown, as text

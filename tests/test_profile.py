@@ -1,0 +1,351 @@
+"""The country profile: names read as people type them, and each partner's records.
+
+The unit tests call helpers.profile on the processed tables; the notebook tests run
+04-country-profile through papermill with other countries and read the CSV tables it recorded
+(and, where the answer is a sentence, the notebook it wrote).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill as pm
+import pytest
+
+from helpers import load, params, profile
+from helpers.exceptions import ParameterError
+from helpers.paths import NOTEBOOKS
+
+NOTEBOOK = "04-country-profile"
+ARTICLE = "foreign_relations_of_peru.txt"
+FACT_SHEET = "us_relations_with_peru_2018.txt"
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return load.load_all()
+
+
+# ---------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize("typed", ["South Korea", "Republic of Korea", "KOR", "korea, south",
+                                   "kor", "the Republic of Korea", "  south   korea "])
+def test_every_usual_spelling_of_south_korea_resolves_to_kor(typed):
+    assert profile.resolve_country(typed) == "KOR"
+
+
+@pytest.mark.parametrize("typed", ["the U.S.", "The U.S.", "USA", "usa", "US", "United States",
+                                   "the United States", "United States of America"])
+def test_every_usual_spelling_of_the_united_states_resolves_to_usa(typed):
+    assert profile.resolve_country(typed) == "USA"
+
+
+@pytest.mark.parametrize(("typed", "iso3"), [
+    ("chile", "CHL"), ("CHL", "CHL"), ("palestine", "PSE"), ("PSE", "PSE"),
+    ("cote d'ivoire", "CIV"), ("Côte d'Ivoire", "CIV"), ("gambia, the", "GMB"),
+    ("Korea, Republic of", "KOR"), ("Norway", "NOR"),
+])
+def test_case_accents_order_and_codes_do_not_matter(typed, iso3):
+    assert profile.resolve_country(typed) == iso3
+
+
+def test_a_misspelt_partner_is_refused_with_the_closest_partner_suggested():
+    with pytest.raises(ParameterError) as info:
+        profile.resolve_country("Chilee")
+    assert str(info.value) == "'Chilee' matches no country; did you mean: Chile?"
+
+
+def test_a_misspelt_country_that_is_no_partner_is_still_suggested():
+    with pytest.raises(ParameterError, match=r"'Norwey' matches no country; did you mean: "
+                                             r"Norway\?"):
+        profile.resolve_country("Norwey")
+
+
+def test_a_name_like_no_country_says_what_to_give_instead():
+    with pytest.raises(ParameterError) as info:
+        profile.resolve_country("Atlantis")
+    assert str(info.value) == ("'Atlantis' matches no country; give a country's name or ISO3 "
+                               "code, e.g. Chile or CHL")
+
+
+def test_the_parameter_check_rejects_a_bad_country_before_any_work():
+    with pytest.raises(ParameterError) as info:
+        params.check(NOTEBOOK, {"country": "Chilee"})
+    assert str(info.value) == (
+        "04-country-profile: parameter 'country': 'Chilee' matches no country; did you mean: "
+        "Chile?")
+
+
+def test_the_subject_country_is_not_a_partner():
+    with pytest.raises(ParameterError, match="parameter 'country': 'peru' is Peru, the country "
+                                             "whose relations the sources describe"):
+        params.check(NOTEBOOK, {"country": "peru"})
+
+
+def test_a_good_country_passes_the_check_as_typed():
+    assert params.check(NOTEBOOK, {"country": "korea, south"})["country"] == "korea, south"
+
+
+# ---------------------------------------------------------------- records
+
+
+def test_the_us_row_takes_the_year_relations_began_from_the_fact_sheet(tables):
+    rows = profile.relation_rows(tables["relations"], "USA")
+    (row,) = rows.to_dict("records")
+    assert (row["established"], row["established_source"], row["established_line"]) == (
+        "1827", FACT_SHEET, 10)
+    assert (row["source"], row["line"]) == (ARTICLE, 89)
+    text = profile.describe_relation(rows, "USA")
+    assert "Relations began in **1827** (known to the year; us_relations_with_peru_2018.txt, " \
+           "line 10, a date the row's own source, foreign_relations_of_peru.txt, does not give)" \
+           in text
+
+
+def test_an_unresolved_row_is_offered_to_each_of_its_candidates(tables):
+    for iso3 in ("BHS", "BLZ", "BRB"):
+        rows = profile.relation_rows(tables["relations"], iso3)
+        assert list(zip(rows["match"], rows["line"], strict=True)) == [
+            ("one of 3 candidates", 38)]
+    text = profile.describe_relation(profile.relation_rows(tables["relations"], "BRB"), "BRB")
+    assert "Barbados has no row in the article's bilateral tables." in text
+    assert "may be Barbados: the evidence leaves Bahamas, Belize, Barbados" in text
+    assert "Relations with that country began in **1991-11-27** (known to the day" in text
+
+
+def test_the_serbia_caveat_travels_with_the_date(tables):
+    text = profile.describe_relation(profile.relation_rows(tables["relations"], "SRB"), "SRB")
+    assert "Relations began in **1967**" in text
+    assert ("Caveat: the notes say: Diplomatic relations between then Yugoslavia and Peru "
+            "existed before the Second World War.") in text
+
+
+def test_chile_events_are_those_of_its_row_in_date_order(tables):
+    rows = profile.relation_rows(tables["relations"], "CHL")
+    events = profile.events_of(tables["events"], rows, "CHL")
+    assert list(events["date"]) == ["1879", "1929", "1947", "1952", "1954", "1999-11", "1999-12",
+                                    "2005", "2007-04"]
+    assert set(events["row_line"]) == {54}
+    visit = events[events["kind"] == "visit"].iloc[0]
+    assert visit["summary"] == ("In December 1999, President Alberto Fujimori made the first "
+                                "visit ever to Chile by a Peruvian head of state.")
+
+
+def test_ghana_posts_run_both_ways_one_from_a_third_country(tables):
+    posts = profile.posts_of(tables["missions"], "GHA")
+    got = [(r["direction"], r["city"], r["city_country"], bool(r["resident"]))
+           for r in posts.to_dict("records")]
+    assert got == [("abroad", "Accra", "Ghana", True), ("inward", "Brasília", "Brazil", False)]
+
+
+def test_santiago_hosts_posts_that_serve_peru_for_other_partners(tables):
+    hosted = profile.hosted_posts(tables["missions"], "CHL")
+    assert set(hosted["serves"]) == {"Croatia", "Sweden", "New Zealand"}
+    assert set(hosted["city"]) == {"Santiago"}
+    mentions = profile.mentions_of(tables["statements"], "CHL")
+    assert ("New Zealand is accredited to Peru from its embassy in Santiago, Chile and maintains "
+            "an honorary consulate in Lima.") in set(mentions["text"])
+
+
+def test_shared_memberships_need_both_countries_and_keep_their_lines(tables):
+    shared = profile.shared_memberships(tables["memberships"], "CAN").set_index("organization")
+    assert list(shared.index) == ["Asia-Pacific Economic Cooperation", "Cairns Group",
+                                  "Organization of American States"]
+    assert shared.loc["Cairns Group", "partner_evidence"] == f"{ARTICLE}:51"
+    assert f"{ARTICLE}:51" in shared.loc["Cairns Group", "subject_evidence"]
+    assert profile.shared_memberships(tables["memberships"], "NOR").empty
+
+
+@pytest.mark.parametrize(("indicator", "qualifier", "words"), [
+    ("us_visitors_per_year", "more-than", "more than 525,000 persons per year (2018)"),
+    ("us_food_agricultural_exports", "more-than", "more than $1.00 billion (2016)"),
+    ("us_food_agricultural_exports", "exact", "$530.00 million (2009)"),
+    ("diaspora_population", "approximate", "about 6,500 persons"),
+    ("agricultural_trade_growth_multiple", "more-than", "more than 2 times (2009/2016)"),
+    ("electricity_export_power", "range-max", "up to 50,000,000 W (2009-11/2010-04)"),
+])
+def test_a_figure_in_words_keeps_its_qualifier(tables, indicator, qualifier, words):
+    f = tables["figures"]
+    (row,) = f[(f["indicator"] == indicator) & (f["qualifier"] == qualifier)].to_dict("records")
+    assert profile.describe_figure(row) == words
+
+
+def held_about(tables, iso3: str) -> dict[str, int]:
+    rows = profile.relation_rows(tables["relations"], iso3)
+    return profile.counts(
+        rows, dated_events=profile.events_of(tables["events"], rows, iso3),
+        posts=profile.posts_of(tables["missions"], iso3),
+        hosted_posts=profile.hosted_posts(tables["missions"], iso3),
+        shared_memberships=profile.shared_memberships(tables["memberships"], iso3),
+        figures=profile.figures_of(tables["figures"], iso3),
+        statements=profile.statements_of(tables["statements"], iso3),
+        mentions=profile.mentions_of(tables["statements"], iso3))
+
+
+def test_a_country_the_sources_never_mention_is_told_so(tables):
+    held = held_about(tables, "NOR")
+    assert list(held) == list(profile.COUNTS) and not any(held.values())
+    assert profile.overview("NOR", "NOR", held) == (
+        "**Norway** (NOR, read from `NOR`). The sources say nothing about Norway.")
+
+
+def test_a_possible_row_is_something_the_sources_hold(tables):
+    held = held_about(tables, "BHS")
+    assert {k: n for k, n in held.items() if n} == {"possible_rows": 1}
+    assert profile.overview("Bahamas", "BHS", held) == (
+        "**Bahamas** (BHS). What the sources hold about it: **1** unidentified table row(s) "
+        "that may be it.")
+
+
+# ---------------------------------------------------------------- the notebook
+
+
+@pytest.fixture(scope="module")
+def profile_of(tmp_path_factory):
+    """Run the notebook once per country asked for: (output folder, executed notebook)."""
+    done: dict[str, tuple[Path, nbformat.NotebookNode]] = {}
+
+    def run(country: str):
+        if country not in done:
+            folder = tmp_path_factory.mktemp("profile")
+            out, path = folder / "out", folder / f"{NOTEBOOK}.ipynb"
+            pm.execute_notebook(str(NOTEBOOKS / f"{NOTEBOOK}.ipynb"), str(path),
+                                parameters={"country": country, "output_dir": str(out)},
+                                kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS))
+            done[country] = out, nbformat.read(path, as_version=4)
+        return done[country]
+
+    return run
+
+
+def csv(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def sentences(nb) -> str:
+    """Every markdown sentence the notebook displayed, one per line."""
+    return "\n".join(o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
+                     for o in c.outputs if "text/markdown" in o.get("data", {}))
+
+
+@pytest.mark.parametrize(("country", "iso3", "region"), [
+    ("Ghana", "GHA", "Africa"), ("Japan", "JPN", "Asia"), ("New Zealand", "NZL", "Oceania"),
+])
+def test_profiles_of_partners_across_regions(profile_of, country, iso3, region):
+    out, nb = profile_of(country)
+    summary = csv(out, "summary").iloc[0]
+    assert (summary["iso3"], summary["region"], summary["listed"]) == (iso3, region, "True")
+    statements = csv(out, "statements")
+    assert len(statements) == int(summary["statements"]) > 0
+    assert set(statements["source"]) == {ARTICLE}
+    assert (out / "posts.svg").is_file()
+    assert f"**{country}** ({iso3})" in sentences(nb)
+
+
+def test_ghana_profile_has_no_date_and_no_timeline_to_draw(profile_of):
+    out, nb = profile_of("Ghana")
+    posts = csv(out, "posts")
+    assert set(zip(posts["direction"], posts["city"], posts["resident"], strict=True)) == {
+        ("abroad", "Accra", "True"), ("inward", "Brasília", "False")}
+    assert csv(out, "events").empty and not (out / "timeline.svg").exists()
+    text = sentences(nb)
+    assert "The sources give no date for when relations began." in text
+    assert "No dated event concerns Ghana, so there is no timeline to draw." in text
+
+
+def test_japan_profile_dates_relations_to_1873_and_lists_its_posts(profile_of):
+    out, _ = profile_of("Japan")
+    relation = csv(out, "relation").iloc[0]
+    assert (relation["established"], relation["established_precision"]) == ("1873", "year")
+    posts = csv(out, "posts")
+    assert set(zip(posts["direction"], posts["post_type"], posts["city"], strict=True)) == {
+        ("abroad", "embassy", "Tokyo"), ("abroad", "consulate-general", "Nagoya"),
+        ("inward", "embassy", "Lima")}
+    assert (out / "timeline.svg").is_file()
+
+
+def test_new_zealand_is_served_from_santiago(profile_of):
+    out, nb = profile_of("New Zealand")
+    posts = csv(out, "posts")
+    santiago = posts[posts["city"] == "Santiago"].iloc[0]
+    assert (santiago["direction"], santiago["city_country"], santiago["resident"]) == (
+        "inward", "Chile", "False")
+    assert list(csv(out, "events")["date"]) == ["1972"]
+    assert "**1** non-resident (in a third country)" in sentences(nb)
+
+
+def test_palestine_has_little_data_and_still_reads_well(profile_of):
+    out, nb = profile_of("Palestine")
+    assert list(csv(out, "statements")["text"]) == [
+        "Peru recognized Palestine on 24 January 2011."]
+    assert set(csv(out, "events")["kind"]) == {"relations-established", "recognition"}
+    for empty in ("posts", "hosted-posts", "memberships", "figures", "mentions"):
+        assert csv(out, empty).empty, empty
+    assert sorted(p.name for p in out.glob("*.svg")) == ["timeline.svg"]
+    text = sentences(nb)
+    assert ("The sources name no diplomatic post between Peru and Palestine, so there is nothing "
+            "to draw.") in text
+    assert "The sources name no organization that both Peru and Palestine belong to." in text
+    assert "No figure in the sources concerns Palestine." in text
+
+
+KOREA = ["South Korea", "Republic of Korea", "KOR", "korea, south"]
+
+
+def test_every_spelling_of_south_korea_gives_the_same_profile(profile_of):
+    first, _ = profile_of(KOREA[0])
+    for typed in KOREA:
+        out, nb = profile_of(typed)
+        summary = csv(out, "summary")
+        assert (summary.loc[0, "query"], summary.loc[0, "iso3"]) == (typed, "KOR")
+        assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in first.iterdir())
+        for path in out.glob("*.csv"):
+            if path.name != "summary.csv":
+                assert path.read_bytes() == (first / path.name).read_bytes(), path.name
+        assert csv(out, "summary").drop(columns="query").equals(
+            csv(first, "summary").drop(columns="query"))
+    assert list(csv(first, "events")["date"]) == ["1963-04-01"]
+    assert "**South Korea** (KOR, read from `korea, south`)" in sentences(
+        profile_of("korea, south")[1])
+
+
+@pytest.mark.parametrize("typed", ["the U.S.", "USA"])
+def test_the_us_profile_joins_both_sources(profile_of, typed):
+    out, _ = profile_of(typed)
+    assert csv(out, "summary").loc[0, "iso3"] == "USA"
+    relation = csv(out, "relation").iloc[0]
+    assert (relation["established"], relation["established_source"]) == ("1827", FACT_SHEET)
+    posts = csv(out, "posts")
+    assert ("abroad", "Washington", FACT_SHEET) in set(
+        zip(posts["direction"], posts["city"], posts["source"], strict=True))
+    assert set(csv(out, "memberships")["acronym"]) == {"APEC", "IMF", "OAS", "UN", "WB", "WTO"}
+    figures = csv(out, "figures")
+    assert "more than $1.00 billion (2016)" in set(figures["stated"])
+    statements = csv(out, "statements")
+    assert set(statements["source"]) == {ARTICLE, FACT_SHEET}
+    assert ("The United States established diplomatic relations with Peru in 1827 following "
+            "Peru’s independence from Spain.") in set(statements["text"])
+
+
+def test_a_country_never_mentioned_runs_and_says_so(profile_of):
+    out, nb = profile_of("Norway")
+    summary = csv(out, "summary").iloc[0]
+    assert (summary["iso3"], summary["listed"]) == ("NOR", "False")
+    assert not list(out.glob("*.svg"))
+    assert all(csv(out, p.stem).empty for p in out.glob("*.csv") if p.stem != "summary")
+    text = sentences(nb)
+    assert "The sources say nothing about Norway." in text
+    assert "Norway has no row in the article's bilateral tables." in text
+
+
+def test_an_unknown_country_stops_the_notebook_with_a_suggestion(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        pm.execute_notebook(str(NOTEBOOKS / f"{NOTEBOOK}.ipynb"), str(tmp_path / "x.ipynb"),
+                            parameters={"country": "Chilee", "output_dir": str(tmp_path)},
+                            kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS))
+    assert info.value.ename == "ParameterError"
+    assert info.value.evalue == ("04-country-profile: parameter 'country': 'Chilee' matches no "
+                                 "country; did you mean: Chile?")
+    assert not list(tmp_path.glob("*.csv"))  # stopped before any work

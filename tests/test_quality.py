@@ -1,0 +1,269 @@
+"""Data quality: coverage of the statements, identification, precision, one-source facts.
+
+The unit tests call helpers.quality on the processed tables (and on copies broken on purpose,
+so that a check shown to hold can be seen to fail); the notebook tests run 05-data-quality
+through papermill with a source or regions chosen and read the CSV tables it recorded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import papermill as pm
+import pytest
+
+from helpers import load, params, quality
+from helpers.exceptions import ParameterError
+from helpers.paths import NOTEBOOKS
+from helpers.schema import DECISION_KINDS
+
+NOTEBOOK = "05-data-quality"
+ARTICLE = "foreign_relations_of_peru.txt"
+FACT_SHEET = "us_relations_with_peru_2018.txt"
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return load.load_all()
+
+
+@pytest.fixture(scope="module")
+def areas(tables) -> dict[tuple, str]:
+    return quality.area_by_line(tables["statements"], tables["relations"])
+
+
+@pytest.fixture(scope="module")
+def statements(tables, areas) -> pd.DataFrame:
+    return quality.with_area(tables["statements"], areas)
+
+
+def text_of(frame: pd.DataFrame, text: str) -> dict:
+    (row,) = frame[frame["text"] == text].to_dict("records")
+    return row
+
+
+# ---------------------------------------------------------------- statements
+
+
+def test_a_table_note_sits_in_its_region_and_prose_outside_the_tables(statements):
+    assert text_of(statements, "Peru has an embassy in Accra.")["area"] == "Africa"
+    assert text_of(statements, "Peru is planning full integration into the Andean Free Trade "
+                               "Area.")["area"] == quality.OUTSIDE
+    assert text_of(statements, "Principal U.S. embassy officials are listed in the Department's "
+                               "Key Officers List.")["area"] == quality.OUTSIDE
+
+
+def test_status_counts_add_up_to_the_statements_read(statements):
+    by_source = quality.status_counts(statements, "source").set_index("source")
+    assert list(by_source.index) == [ARTICLE, FACT_SHEET]
+    assert by_source["total"].sum() == len(statements)
+    assert (by_source["represented"] + by_source["unparsed"] == by_source["total"]).all()
+    sheet = statements[statements["source"] == FACT_SHEET]
+    assert by_source.loc[FACT_SHEET, "unparsed"] == (sheet["status"] == "unparsed").sum()
+    assert by_source.loc[FACT_SHEET, "unparsed_share"] == round(
+        by_source.loc[FACT_SHEET, "unparsed"] / len(sheet), 3)
+
+
+def test_areas_come_in_region_order_then_outside_the_tables(statements):
+    order = quality.area_order(statements["area"])
+    by_area = quality.status_counts(statements, "area", order)
+    assert list(by_area["area"]) == ["Africa", "Americas", "Asia", "Europe", "Oceania",
+                                     quality.OUTSIDE]
+    africa = by_area.set_index("area").loc["Africa"]
+    assert (africa["unparsed"], africa["unparsed_share"]) == (0, 0.0)
+
+
+def test_each_unparsed_statement_is_listed_with_its_reason_and_partner(statements):
+    left = quality.unparsed(statements)
+    assert (left["reason"].notna()).all()
+    andorra = text_of(left, "Andorra does not have an accreditation to Peru.")
+    assert (andorra["partner"], andorra["area"], andorra["reason"]) == (
+        "Andorra", "Europe",
+        "states that there is no post or accreditation (nothing to record as a post)")
+    assert "Relations between the two nations have since mostly recovered." in set(left["text"])
+    why = quality.reasons(left)
+    assert why["statements"].sum() == len(left)
+    assert why["statements"].is_monotonic_decreasing
+
+
+def test_selecting_regions_drops_the_statements_outside_the_tables(statements):
+    asia = quality.select(statements, [], ["Asia"])
+    assert set(asia["area"]) == {"Asia"}
+    assert "Peru has an embassy in Tel Aviv." in set(asia["text"])
+    sheet = quality.select(statements, [FACT_SHEET], [])
+    assert set(sheet["source"]) == {FACT_SHEET}
+    assert quality.select(statements, [FACT_SHEET], ["Asia"]).empty
+
+
+# ---------------------------------------------------------------- identification and dates
+
+
+def test_unresolved_and_inferred_rows_name_their_candidates_and_evidence(tables):
+    unsure = quality.identification(tables["relations"], tables["statements"]).set_index("line")
+    assert list(unsure.index) == [38, 73, 104]
+    assert unsure.loc[38, "candidate_names"] == "Bahamas; Belize; Barbados"
+    assert unsure.loc[38, "statements_text"] == (
+        "Both countries established diplomatic relations on November 27, 1991. | Both "
+        "countries are full members of Organization of American States.")
+    guyana = unsure.loc[73]
+    assert (guyana["resolution"], guyana["partner"]) == ("inferred", "Guyana")
+    assert "members of Union of South American Nations: Guyana" in guyana["reason"]
+    assert "Cambodia" in unsure.loc[104, "candidate_names"].split("; ")
+
+
+def test_precision_per_region_counts_every_row_once(tables):
+    rel = tables["relations"]
+    table = quality.precision_table(rel).set_index("region")
+    assert list(table.columns) == ["day", "month", "year", "none", "rows"]
+    assert table["rows"].sum() == len(rel)
+    assert table["none"].sum() == rel["established"].isna().sum()
+    europe = rel[rel["region"] == "Europe"]
+    assert table.loc["Europe", "day"] == (europe["established_precision"] == "day").sum()
+    assert table.loc["Africa", "none"] == table.loc["Africa", "rows"]  # no African row is dated
+
+
+# ---------------------------------------------------------------- one-source facts
+
+
+@pytest.fixture(scope="module")
+def facts(tables) -> pd.DataFrame:
+    return quality.one_source_facts(tables)
+
+
+def test_the_year_us_relations_began_comes_from_the_fact_sheet(facts):
+    (row,) = facts[facts["table"] == "relations"].to_dict("records")
+    assert (row["country"], row["fact"], row["source"], row["lines"], row["missing_from"]) == (
+        "United States", "relations began in 1827 (known to the year)", FACT_SHEET, "10",
+        ARTICLE)
+    events = facts[facts["table"] == "events"]
+    assert not events["fact"].str.startswith("1827").any()  # the same fact is not listed twice
+
+
+def test_the_fact_sheet_fills_the_article_with_posts_memberships_and_figures(tables, facts):
+    sheet = facts[facts["source"] == FACT_SHEET]
+    assert "Peru's embassy in Washington, accredited to United States" in set(sheet["fact"])
+    us = sheet[(sheet["table"] == "memberships") & (sheet["country"] == "United States")]
+    assert len(us) == 6 and "United States is a member of the World Bank" in set(us["fact"])
+    us_figures = tables["figures"][tables["figures"]["source"] == FACT_SHEET]
+    assert (sheet["table"] == "figures").sum() == len(us_figures)
+    assert ("U.S. food and agricultural exports to Peru: more than $1.00 billion (2016)"
+            in set(sheet["fact"]))
+    assert set(sheet["missing_from"]) == {ARTICLE}
+
+
+def test_a_fact_both_sources_state_or_no_other_source_covers_is_not_a_gap(facts):
+    assert "Peru is a member of the United Nations" not in set(facts["fact"])  # both say it
+    assert not facts["country"].isin(["Canada", "Chile", "Ecuador"]).any()  # sheet is silent
+    article = facts[facts["source"] == ARTICLE]
+    assert "United States' consular-agency in Cusco, accredited to Peru" in set(article["fact"])
+    assert set(article["missing_from"]) == {FACT_SHEET}
+
+
+# ---------------------------------------------------------------- decisions and checks
+
+
+def test_decisions_come_in_audit_order_with_their_region(tables, areas):
+    audit = quality.decisions(quality.with_area(tables["decisions"], areas))
+    assert len(audit) == len(tables["decisions"])
+    ranks = audit["kind"].map({k: i for i, k in enumerate(DECISION_KINDS)})
+    assert ranks.is_monotonic_increasing
+    cuzco = audit[(audit["kind"] == "alias") & (audit["subject"] == "Cuzco")].iloc[0]
+    assert (cuzco["decision"], cuzco["area"]) == ("Cusco", "Americas")
+    hong_kong = audit[audit["kind"] == "territory"].iloc[0]
+    assert (hong_kong["subject"], hong_kong["decision"], hong_kong["area"]) == (
+        "Hong Kong", "CHN", "Asia")
+    assert set(audit[audit["kind"] == "empty-row"]["area"]) == {quality.UNKNOWN}
+
+
+def test_the_tables_agree(tables):
+    checks = quality.checks(tables)
+    assert len(checks) == 6 and checks["holds"].all(), checks[~checks["holds"]]
+
+
+def test_a_statement_missing_from_unparsed_csv_breaks_the_first_check(tables):
+    broken = dict(tables, unparsed=tables["unparsed"].iloc[1:])
+    checks = quality.checks(broken).set_index("check")
+    first = checks.iloc[0]
+    assert not first["holds"] and first["found"].endswith("1 differ")
+    assert checks["holds"].iloc[1:].all()
+
+
+def test_a_record_pointing_at_no_statement_breaks_its_check(tables):
+    missions = tables["missions"].copy()
+    missions.loc[0, "line"] = 9999
+    checks = quality.checks(dict(tables, missions=missions)).set_index("check")
+    row = checks.loc["every missions record points at a statement read or a table row"]
+    assert not row["holds"] and row["found"].endswith("1 point elsewhere")
+
+
+# ---------------------------------------------------------------- the notebook
+
+
+def run(tmp_path: Path, **parameters) -> Path:
+    out = tmp_path / "out"
+    pm.execute_notebook(str(NOTEBOOKS / f"{NOTEBOOK}.ipynb"), str(tmp_path / "run.ipynb"),
+                        parameters={"output_dir": str(out), **parameters},
+                        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS))
+    return out
+
+
+def csv(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / f"{name}.csv", keep_default_na=False)
+
+
+def test_quality_of_the_fact_sheet_alone(tmp_path, tables):
+    out = run(tmp_path, sources=[FACT_SHEET])
+    by_source = csv(out, "statements-by-source")
+    sheet = tables["statements"][tables["statements"]["source"] == FACT_SHEET]
+    assert list(by_source["source"]) == [FACT_SHEET]
+    assert by_source.loc[0, "total"] == len(sheet)
+    assert by_source.loc[0, "unparsed"] == (sheet["status"] == "unparsed").sum()
+    assert set(csv(out, "statements-by-area")["area"]) == {quality.OUTSIDE}
+    left = csv(out, "unparsed")
+    assert "Department of State Key Officers List" in set(left["text"])
+    assert set(left["reason"]) <= {"entry of a list of links", "pointer to other publications",
+                                   "narrative without a dated event, post, membership or figure"}
+    # the fact sheet has no bilateral table: nothing to identify or date, and no empty chart
+    assert csv(out, "identification").empty and csv(out, "date-precision").empty
+    assert not (out / "date-precision.svg").exists() and (out / "statements.svg").is_file()
+    facts = csv(out, "one-source-facts")
+    assert set(facts["source"]) == {FACT_SHEET} and "relations" in set(facts["table"])
+    assert set(csv(out, "decisions")["subject"]) == {"Washington"}
+
+
+def test_quality_of_two_regions(tmp_path):
+    out = run(tmp_path, regions=["Asia", "Oceania"])
+    assert list(csv(out, "statements-by-area")["area"]) == ["Asia", "Oceania"]
+    assert list(csv(out, "date-precision")["region"]) == ["Asia", "Oceania"]
+    unsure = csv(out, "identification")
+    assert list(unsure["line"]) == [104] and unsure.loc[0, "resolution"] == "unresolved"
+    decisions = csv(out, "decisions")
+    assert set(decisions["area"]) == {"Asia", "Oceania"}
+    assert "Wellington" in set(decisions["subject"])
+    assert csv(out, "one-source-facts").empty  # the United States sits in the Americas
+    assert csv(out, "checks")["holds"].all()  # checks cover the whole dataset
+    assert (out / "statements.svg").is_file() and (out / "date-precision.png").is_file()
+
+
+@pytest.mark.parametrize(("parameters", "message"), [
+    ({"sources": ["wikipedia.txt"]}, "05-data-quality: parameter 'sources': source "
+     "'wikipedia.txt' is not one of: foreign_relations_of_peru.txt, "
+     "us_relations_with_peru_2018.txt"),
+    ({"regions": ["Antarctica"]}, "05-data-quality: parameter 'regions': region 'Antarctica' is "
+     "not one of: Africa, Americas, Asia, Europe, Oceania"),
+    ({"regions": "Asia", "colour": "red"}, "05-data-quality: unknown parameter 'colour'; its "
+     "parameters are: sources, regions, output_dir"),
+])
+def test_bad_parameters_are_refused_before_any_work(parameters, message):
+    with pytest.raises(ParameterError) as info:
+        params.check(NOTEBOOK, parameters)
+    assert str(info.value) == message
+
+
+def test_a_bad_source_stops_the_notebook(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        run(tmp_path, sources=["wikipedia.txt"])
+    assert info.value.ename == "ParameterError"
+    assert "parameter 'sources': source 'wikipedia.txt' is not one of" in info.value.evalue
+    assert not (tmp_path / "out").exists()
