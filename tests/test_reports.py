@@ -94,6 +94,11 @@ def test_the_shipped_config_has_every_required_job():
         assert regions == {"Africa", "Americas", "Asia", "Europe", "Oceania"}
     scales = {p.get("scale", "billions") for p in by_notebook["03-trade-figures"]}
     assert scales == {"millions", "billions"}
+    from helpers import load
+
+    identified = set(load.load_relations()["iso3"].dropna())
+    assert {p["country"] for p in by_notebook["04-country-profile"]} == identified
+    assert by_notebook["05-data-quality"] == [{}]
 
 
 # ---------------------------------------------------------------- runs
