@@ -50,7 +50,7 @@ def setup() -> None:
                   font="DejaVu Sans")
     plt.rcParams.update({
         "svg.hashsalt": SVG_SALT,
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",  # text stays text: smaller, faster SVG, still byte-stable
         "figure.dpi": 100,
         "savefig.dpi": 100,
         "figure.autolayout": False,
@@ -84,25 +84,69 @@ def _finish(fig, title: str, note: str) -> None:
 
 
 def show(fig, name: str, output_dir: str | Path) -> None:
-    """Save ``fig`` as PNG and SVG in ``output_dir`` and display the SVG inline."""
+    """Save ``fig`` as PNG and SVG in ``output_dir`` and display the SVG inline.
+
+    The PNG is drawn by a forked copy of the process while this one draws the SVG, so the two
+    renderings use both cores (measured: the PNG is a third of a chart's cost).
+    """
     import io
 
     from IPython.display import SVG, display
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    _png_in_background(fig, out / f"{name}.png")
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()
-    svg_path, png_path = out / f"{name}.svg", out / f"{name}.png"
-    svg_path.write_text(svg, encoding="utf-8")
-    fig.savefig(png_path, format="png", metadata={"Software": None})
+    (out / f"{name}.svg").write_text(svg, encoding="utf-8")
     plt.close(fig)
     display(SVG(data=svg))
 
 
+_PENDING: list[tuple[int, Path]] = []
+
+
+def _png_in_background(fig, path: Path) -> None:
+    """Write ``fig`` as PNG from a forked child (atomically); in this process where fork is
+    missing. At most one child at a time: the previous one is waited for first."""
+    import os
+
+    wait()
+    if not hasattr(os, "fork"):
+        fig.savefig(path, format="png", metadata={"Software": None})
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: draw, write, leave without running any cleanup of the parent's
+        code = 1
+        try:
+            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+            fig.savefig(tmp, format="png", metadata={"Software": None})
+            os.replace(tmp, path)
+            code = 0
+        finally:
+            os._exit(code)
+    _PENDING.append((pid, path))
+
+
+def wait() -> None:
+    """Block until every PNG being written in the background is on disk."""
+    import os
+
+    while _PENDING:
+        pid, path = _PENDING.pop()
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            raise RuntimeError(f"could not write {path} (child exit status {status})")
+
+
 def record(table: pd.DataFrame, name: str, output_dir: str | Path) -> pd.DataFrame:
-    """Save the numbers behind a chart as CSV beside it, and return them for display."""
+    """Save the numbers behind a chart as CSV beside it, and return them for display.
+
+    Also waits for figures still being written, so a notebook whose cells end with a record
+    leaves every file on disk when it finishes.
+    """
+    wait()
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
