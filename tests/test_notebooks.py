@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import papermill as pm
 import pytest
+from notebook_runs import execute, refusal
 
 from helpers import params
 from helpers.paths import NOTEBOOKS
@@ -23,20 +24,7 @@ NAMES = list(params.SPECS)
 
 def run(name: str, tmp_path: Path, **parameters) -> Path:
     """Execute a notebook with papermill; return the folder its figures and tables went to."""
-    out = tmp_path / "out"
-    pm.execute_notebook(
-        str(NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / f"{name}.ipynb"),
-        parameters={"output_dir": str(out), **parameters}, kernel_name="python3",
-        progress_bar=False, cwd=str(NOTEBOOKS),
-    )
-    return out
-
-
-def failure(name: str, tmp_path: Path, **parameters) -> str:
-    with pytest.raises(pm.PapermillExecutionError) as info:
-        run(name, tmp_path, **parameters)
-    assert info.value.ename == "ParameterError"
-    return info.value.evalue
+    return execute(name, tmp_path, **parameters)[0]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -164,6 +152,6 @@ def test_trade_growth_of_two_indicators_in_billions(tmp_path):
 ])
 def test_bad_parameter_stops_the_notebook_with_a_clear_message(tmp_path, name, parameters,
                                                                message):
-    text = failure(name, tmp_path, **parameters)
+    text = refusal(name, tmp_path, **parameters).evalue
     assert message in text
     assert name in text

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import papermill as pm
 import pytest
+from notebook_runs import execute, refusal
 
 from helpers import load, params, profile
 from helpers.exceptions import ParameterError
-from helpers.paths import NOTEBOOKS
 
 NOTEBOOK = "04-country-profile"
 ARTICLE = "foreign_relations_of_peru.txt"
@@ -209,11 +208,7 @@ def profile_of(tmp_path_factory):
 
     def run(country: str):
         if country not in done:
-            folder = tmp_path_factory.mktemp("profile")
-            out, path = folder / "out", folder / f"{NOTEBOOK}.ipynb"
-            pm.execute_notebook(str(NOTEBOOKS / f"{NOTEBOOK}.ipynb"), str(path),
-                                parameters={"country": country, "output_dir": str(out)},
-                                kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS))
+            out, path = execute(NOTEBOOK, tmp_path_factory.mktemp("profile"), country=country)
             done[country] = out, nbformat.read(path, as_version=4)
         return done[country]
 
@@ -341,11 +336,7 @@ def test_a_country_never_mentioned_runs_and_says_so(profile_of):
 
 
 def test_an_unknown_country_stops_the_notebook_with_a_suggestion(tmp_path):
-    with pytest.raises(pm.PapermillExecutionError) as info:
-        pm.execute_notebook(str(NOTEBOOKS / f"{NOTEBOOK}.ipynb"), str(tmp_path / "x.ipynb"),
-                            parameters={"country": "Chilee", "output_dir": str(tmp_path)},
-                            kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS))
-    assert info.value.ename == "ParameterError"
-    assert info.value.evalue == ("04-country-profile: parameter 'country': 'Chilee' matches no "
+    error = refusal(NOTEBOOK, tmp_path, country="Chilee")
+    assert error.evalue == ("04-country-profile: parameter 'country': 'Chilee' matches no "
                                  "country; did you mean: Chile?")
-    assert not list(tmp_path.glob("*.csv"))  # stopped before any work
+    assert not (tmp_path / "out").exists()  # stopped before any work

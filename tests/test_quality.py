@@ -10,12 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import papermill as pm
 import pytest
+from notebook_runs import execute, refusal
 
 from helpers import load, params, quality
 from helpers.exceptions import ParameterError
-from helpers.paths import NOTEBOOKS
 from helpers.schema import DECISION_KINDS
 
 NOTEBOOK = "05-data-quality"
@@ -201,11 +200,7 @@ def test_a_record_pointing_at_no_statement_breaks_its_check(tables):
 
 
 def run(tmp_path: Path, **parameters) -> Path:
-    out = tmp_path / "out"
-    pm.execute_notebook(str(NOTEBOOKS / f"{NOTEBOOK}.ipynb"), str(tmp_path / "run.ipynb"),
-                        parameters={"output_dir": str(out), **parameters},
-                        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS))
-    return out
+    return execute(NOTEBOOK, tmp_path, **parameters)[0]
 
 
 def csv(out: Path, name: str) -> pd.DataFrame:
@@ -262,8 +257,6 @@ def test_bad_parameters_are_refused_before_any_work(parameters, message):
 
 
 def test_a_bad_source_stops_the_notebook(tmp_path):
-    with pytest.raises(pm.PapermillExecutionError) as info:
-        run(tmp_path, sources=["wikipedia.txt"])
-    assert info.value.ename == "ParameterError"
-    assert "parameter 'sources': source 'wikipedia.txt' is not one of" in info.value.evalue
+    error = refusal(NOTEBOOK, tmp_path, sources=["wikipedia.txt"])
+    assert "parameter 'sources': source 'wikipedia.txt' is not one of" in error.evalue
     assert not (tmp_path / "out").exists()
