@@ -467,24 +467,31 @@ class _Run:
         self.fed.setdefault((st.source, st.line, st.sentence), set()).add(table)
 
     # -- cities
-    def place(self, name: str, explicit: str | None, context: list[str], st: Statement):
-        """(canonical city, ISO3) for a city as written, using the statement's context."""
+    def place(self, name: str, explicit: str | None, context: list[tuple[str, str]],
+              st: Statement, record: bool = True) -> tuple[str, str]:
+        """(canonical city, ISO3) for a city as written, using the statement's context.
+
+        ``context`` lists (ISO3, why it is relevant) in order of preference. With ``record``
+        every choice goes to decisions.csv; without, the same choice is made silently (the
+        first pass over a row, before its partner is known).
+        """
+        decide = self.decide if record else (lambda *args: None)
         written = re.sub(r"^the\s+|\s+(?:District|Region|Province)$", "", name)
         candidates = places.city_candidates(written)
+        listed = "; ".join(f"{c.name} ({c.iso3})" for c in candidates)
         if explicit:
             inside = [c for c in candidates if c.iso3 == explicit]
             if not inside:
-                self.decide("ambiguous-city", name, f"{name} ({explicit})",
-                            "; ".join(f"{c.name} ({c.iso3})" for c in candidates),
-                            "the statement names the country; GeoNames has no such city there",
-                            st.source, st.line)
+                decide("ambiguous-city", name, f"{name} ({explicit})", listed,
+                       "the statement names the country; GeoNames has no such city there",
+                       st.source, st.line)
                 return written, explicit
             chosen, rule = inside[0], "the statement names the country"
         elif len(candidates) == 1:
             chosen, rule = candidates[0], ""
         elif not candidates:
-            self.decide("ambiguous-city", name, f"{name} (country unknown)", "",
-                        "not found in GeoNames", st.source, st.line)
+            decide("ambiguous-city", name, f"{name} (country unknown)", "",
+                   "not found in GeoNames", st.source, st.line)
             return written, ""
         else:
             in_context = [(c, label) for iso3, label in context for c in candidates
@@ -496,23 +503,20 @@ class _Run:
             elif len(capitals) == 1:
                 chosen, rule = capitals[0], "the only capital city of that name"
             else:
-                self.decide("ambiguous-city", name, "left unresolved",
-                            "; ".join(f"{c.name} ({c.iso3})" for c in candidates),
-                            "several cities fit and nothing in the context decides",
-                            st.source, st.line)
+                decide("ambiguous-city", name, "left unresolved", listed,
+                       "several cities fit and nothing in the context decides",
+                       st.source, st.line)
                 return written, ""
         if len(candidates) > 1:
-            self.decide("ambiguous-city", name, f"{chosen.name} ({chosen.iso3})",
-                        "; ".join(f"{c.name} ({c.iso3})" for c in candidates if c != chosen),
-                        rule, st.source, st.line)
+            decide("ambiguous-city", name, f"{chosen.name} ({chosen.iso3})",
+                   "; ".join(f"{c.name} ({c.iso3})" for c in candidates if c != chosen),
+                   rule, st.source, st.line)
         if places.fold(chosen.name) != places.fold(written):
-            self.decide("alias", name, chosen.name, "",
-                        "GeoNames alternate name", st.source, st.line)
-        if chosen.iso3 in places.sovereign().values() and any(
-            places.fold(chosen.name) == places.fold(t) for t in ("Hong Kong", "Macau", "Macao")
-        ):
-            self.decide("territory", name, chosen.iso3, "", "sovereignty.csv: a territory's "
-                        "posts serve its sovereign", st.source, st.line)
+            decide("alias", name, chosen.name, "", "GeoNames alternate name", st.source,
+                   st.line)
+        if chosen.territory:
+            decide("territory", name, chosen.iso3, chosen.territory, "sovereignty.csv: a "
+                   "territory's posts serve its sovereign", st.source, st.line)
         return chosen.name, chosen.iso3
 
     def missions_of(self, st: Statement, ms: MissionStatement, partner: str | None,
@@ -540,8 +544,7 @@ class _Run:
                 labelled.append((partner, "the row's partner"))
                 ctx = [(c, "where another post of the statement is") for c in context] + [
                     (c, label) for c, label in labelled if c]
-                city, city_iso3 = self.place(written, post.country, ctx, st) if final else (
-                    self._quiet_place(written, post.country, ctx))
+                city, city_iso3 = self.place(written, post.country, ctx, st, record=final)
                 if city_iso3:
                     context.append(city_iso3)
                 accredited = ms.target or city_iso3
@@ -561,22 +564,6 @@ class _Run:
                     status=ms.status, status_year=str(ms.status_year or ""),
                     source=st.source, line=str(st.line), text=st.text))
         return out
-
-    def _quiet_place(self, written, explicit, ctx):
-        name = re.sub(r"^the\s+|\s+(?:District|Region|Province)$", "", written)
-        cands = places.city_candidates(name)
-        if explicit:
-            cands = [c for c in cands if c.iso3 == explicit] or []
-            return (cands[0].name, cands[0].iso3) if cands else (name, explicit)
-        if len(cands) == 1:
-            return cands[0].name, cands[0].iso3
-        in_ctx = [c for iso3, _label in ctx for c in cands if c.iso3 == iso3]
-        if in_ctx:
-            return in_ctx[0].name, in_ctx[0].iso3
-        capitals = [c for c in cands if c.is_capital]
-        if len(capitals) == 1:
-            return capitals[0].name, capitals[0].iso3
-        return name, ""
 
     # -- partners
     def row_partner(self, row: TableRow, region_rows: list[TableRow],

@@ -40,6 +40,7 @@ class City:
     iso3: str  # country the city is in (a territory maps to its sovereign, see sovereignty.csv)
     population: int
     is_capital: bool
+    territory: str = ""  # the territory's own ISO3 when ``iso3`` is its sovereign's (HKG)
 
 
 def fold(text: str) -> str:
@@ -206,11 +207,12 @@ def city_candidates(name: str) -> tuple[City, ...]:
     capitals = _capitals()
     out = {}
     for c in sorted(found, key=lambda c: (-c["population"], c["geonameid"])):
-        iso3 = iso.get(c["countrycode"], "")
-        iso3 = sovereign().get(iso3, iso3)
-        capital = capitals.get(iso.get(c["countrycode"], ""), "")
+        own = iso.get(c["countrycode"], "")
+        iso3 = sovereign().get(own, own)
+        capital = capitals.get(own, "")
         is_capital = fold(capital) == fold(c["name"]) or fold(capital) == key
-        out.setdefault(iso3, City(c["name"], iso3, c["population"], is_capital))
+        territory = own if own != iso3 else ""
+        out.setdefault(iso3, City(c["name"], iso3, c["population"], is_capital, territory))
     return tuple(out.values())
 
 
