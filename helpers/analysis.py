@@ -186,6 +186,15 @@ def reciprocity(cov: pd.DataFrame) -> pd.DataFrame:
     return out[["region", "label", "iso3", "abroad", "in_peru", "reciprocity"]]
 
 
+def reciprocity_by_region(recip: pd.DataFrame) -> pd.DataFrame:
+    """Partners per region at each reciprocity level (regions with no partner left out)."""
+    table = recip.pivot_table(index="region", columns="reciprocity", values="label",
+                              aggfunc="count", observed=False).fillna(0).astype(int)
+    table = table.loc[table.sum(axis=1) > 0]
+    table.columns = table.columns.astype(str)
+    return table.reset_index().assign(region=lambda t: t["region"].astype(str))
+
+
 def hubs(missions: pd.DataFrame) -> pd.DataFrame:
     """Third-country cities that carry non-resident accreditation, and whom they serve."""
     m = missions[~missions["resident"].astype(bool)]

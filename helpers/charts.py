@@ -33,8 +33,6 @@ POST_COLORS = {"embassy": "#0072B2", "consulate-general": "#56B4E9", "consulate"
                "closed": "#999999"}
 LEVEL_COLORS = {"resident embassy": "#0072B2", "non-resident accreditation": "#E69F00",
                 "other resident post": "#56B4E9", "nothing stated": "#DDDDDD"}
-RECIPROCITY_COLORS = {"both sides": "#0072B2", "Peru only": "#E69F00",
-                      "partner only": "#56B4E9", "neither": "#DDDDDD"}
 KIND_MARKERS = {"relations-established": ("o", "#0072B2"), "relations-renewed": ("o", "#56B4E9"),
                 "recognition": ("*", "#D55E00"), "agreement": ("s", "#009E73"),
                 "mission-opened": ("^", "#E69F00"), "mission-closed": ("v", "#000000"),
@@ -188,7 +186,10 @@ def _png_in_background(fig, path: Path) -> None:
 
 
 def wait() -> None:
-    """Block until every PNG being written in the background is on disk."""
+    """Block until every PNG being written in the background is on disk.
+
+    Every notebook calls it last, so all its files exist when the run ends.
+    """
     import os
 
     while _PENDING:
@@ -199,12 +200,7 @@ def wait() -> None:
 
 
 def record(table: pd.DataFrame, name: str, output_dir: str | Path) -> pd.DataFrame:
-    """Save the numbers behind a chart as CSV beside it, and return them for display.
-
-    Also waits for figures still being written, so a notebook whose cells end with a record
-    leaves every file on disk when it finishes.
-    """
-    wait()
+    """Save the numbers behind a chart as CSV beside it, and return them for display."""
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
@@ -362,24 +358,6 @@ def coverage_bars(shares: dict[str, pd.DataFrame], counts: dict[str, pd.Series],
                                 LEVEL_COLORS.items()], loc="upper left",
                        bbox_to_anchor=(1.01, 1), frameon=False)
     _finish(fig, "Coverage: how each listed partner is represented", note)
-    return fig
-
-
-def reciprocity_bars(table: pd.DataFrame, note: str):
-    """Stacked bars of partners by reciprocity of resident embassies, per region."""
-    fig, ax = plt.subplots(figsize=(8, 3.8))
-    bottom = pd.Series(0, index=table.index)
-    for level in table.columns:
-        ax.bar(table.index, table[level], bottom=bottom, color=RECIPROCITY_COLORS[level],
-               label=level, edgecolor="white")
-        bottom += table[level]
-    if table.to_numpy().sum() == 0:
-        _empty(ax, "no partners for these parameters")
-    ax.set_xlabel("Region of the partner")
-    ax.set_ylabel("Partners (count)")
-    ax.legend(title="resident embassy", loc="upper left", bbox_to_anchor=(1.01, 1),
-              frameon=False)
-    _finish(fig, "Reciprocity of resident embassies", note)
     return fig
 
 
