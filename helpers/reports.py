@@ -434,8 +434,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="parallel workers (default: number of CPUs)")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="run only this job (repeatable)")
-    parser.add_argument("--show-code", action="store_true",
-                        help="keep code cells in the HTML (hidden by default, for readers)")
+    parser.add_argument("--hide-code", action=argparse.BooleanOptionalAction, default=True,
+                        help="hide the code cells in the HTML, for readers (default; "
+                        "--no-hide-code keeps them)")
     parser.add_argument("--quiet", action="store_true",
                         help="print only failures and the summary (for cron)")
     args = parser.parse_args(argv)
@@ -450,8 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     except ProjectError as exc:
         print(f"reports: refused: {exc}", file=sys.stderr)
         return 2
-    final, outcomes = run(jobs, args.out, args.jobs, not args.show_code, args.quiet,
-                          args.config)
+    final, outcomes = run(jobs, args.out, args.jobs, args.hide_code, args.quiet, args.config)
     if final is None:
         return 130
     failed = [o for o in outcomes if o.status != "ok"]

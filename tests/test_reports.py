@@ -208,3 +208,14 @@ def test_source_text_reaching_the_html_is_escaped(tmp_path):
     page = (tmp_path / "reports" / "latest" / "coverage-europe.html").read_text(encoding="utf-8")
     assert "Sofia &lt;script&gt;alert" in page  # shown, as text
     assert "<script>alert" not in page  # never as markup
+
+
+def test_code_cells_are_hidden_from_readers_unless_asked():
+    import nbformat
+
+    nb = nbformat.read(paths.NOTEBOOKS / "03-trade-figures.ipynb", as_version=4)
+    code = "# every figure is on disk before the run ends"  # a comment: one highlighted token
+    assert code in reports.to_html(nb, hide_code=False)
+    hidden = reports.to_html(nb, hide_code=True)
+    assert code not in hidden
+    assert "The trade agreement entered into force in" in hidden  # the outputs stay
