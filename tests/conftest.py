@@ -113,3 +113,11 @@ class RawCopy:
 @pytest.fixture
 def raw_copy(tmp_path) -> RawCopy:
     return RawCopy(tmp_path / "raw")
+
+
+@pytest.fixture(scope="session")
+def frames():
+    """Every processed table, typed, as the notebooks load them (helpers.load)."""
+    from helpers import load
+
+    return load.load_all()

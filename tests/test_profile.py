@@ -14,17 +14,12 @@ import pandas as pd
 import pytest
 from notebook_runs import execute, refusal
 
-from helpers import load, params, profile
+from helpers import params, profile
 from helpers.exceptions import ParameterError
 
 NOTEBOOK = "04-country-profile"
 ARTICLE = "foreign_relations_of_peru.txt"
 FACT_SHEET = "us_relations_with_peru_2018.txt"
-
-
-@pytest.fixture(scope="module")
-def tables() -> dict[str, pd.DataFrame]:
-    return load.load_all()
 
 
 # ---------------------------------------------------------------- names
@@ -91,8 +86,8 @@ def test_a_good_country_passes_the_check_as_typed():
 # ---------------------------------------------------------------- records
 
 
-def test_the_us_row_takes_the_year_relations_began_from_the_fact_sheet(tables):
-    rows = profile.relation_rows(tables["relations"], "USA")
+def test_the_us_row_takes_the_year_relations_began_from_the_fact_sheet(frames):
+    rows = profile.relation_rows(frames["relations"], "USA")
     (row,) = rows.to_dict("records")
     assert (row["established"], row["established_source"], row["established_line"]) == (
         "1827", FACT_SHEET, 10)
@@ -103,27 +98,27 @@ def test_the_us_row_takes_the_year_relations_began_from_the_fact_sheet(tables):
            in text
 
 
-def test_an_unresolved_row_is_offered_to_each_of_its_candidates(tables):
+def test_an_unresolved_row_is_offered_to_each_of_its_candidates(frames):
     for iso3 in ("BHS", "BLZ", "BRB"):
-        rows = profile.relation_rows(tables["relations"], iso3)
+        rows = profile.relation_rows(frames["relations"], iso3)
         assert list(zip(rows["match"], rows["line"], strict=True)) == [
             ("one of 3 candidates", 38)]
-    text = profile.describe_relation(profile.relation_rows(tables["relations"], "BRB"), "BRB")
+    text = profile.describe_relation(profile.relation_rows(frames["relations"], "BRB"), "BRB")
     assert "Barbados has no row in the article's bilateral tables." in text
     assert "may be Barbados: the evidence leaves Bahamas, Belize, Barbados" in text
     assert "Relations with that country began in **1991-11-27** (known to the day" in text
 
 
-def test_the_serbia_caveat_travels_with_the_date(tables):
-    text = profile.describe_relation(profile.relation_rows(tables["relations"], "SRB"), "SRB")
+def test_the_serbia_caveat_travels_with_the_date(frames):
+    text = profile.describe_relation(profile.relation_rows(frames["relations"], "SRB"), "SRB")
     assert "Relations began in **1967**" in text
     assert ("Caveat: the notes say: Diplomatic relations between then Yugoslavia and Peru "
             "existed before the Second World War.") in text
 
 
-def test_chile_events_are_those_of_its_row_in_date_order(tables):
-    rows = profile.relation_rows(tables["relations"], "CHL")
-    events = profile.events_of(tables["events"], rows, "CHL")
+def test_chile_events_are_those_of_its_row_in_date_order(frames):
+    rows = profile.relation_rows(frames["relations"], "CHL")
+    events = profile.events_of(frames["events"], rows, "CHL")
     assert list(events["date"]) == ["1879", "1929", "1947", "1952", "1954", "1999-11", "1999-12",
                                     "2005", "2007-04"]
     assert set(events["row_line"]) == {54}
@@ -132,29 +127,29 @@ def test_chile_events_are_those_of_its_row_in_date_order(tables):
                                 "visit ever to Chile by a Peruvian head of state.")
 
 
-def test_ghana_posts_run_both_ways_one_from_a_third_country(tables):
-    posts = profile.posts_of(tables["missions"], "GHA")
+def test_ghana_posts_run_both_ways_one_from_a_third_country(frames):
+    posts = profile.posts_of(frames["missions"], "GHA")
     got = [(r["direction"], r["city"], r["city_country"], bool(r["resident"]))
            for r in posts.to_dict("records")]
     assert got == [("abroad", "Accra", "Ghana", True), ("inward", "Brasília", "Brazil", False)]
 
 
-def test_santiago_hosts_posts_that_serve_peru_for_other_partners(tables):
-    hosted = profile.hosted_posts(tables["missions"], "CHL")
+def test_santiago_hosts_posts_that_serve_peru_for_other_partners(frames):
+    hosted = profile.hosted_posts(frames["missions"], "CHL")
     assert set(hosted["serves"]) == {"Croatia", "Sweden", "New Zealand"}
     assert set(hosted["city"]) == {"Santiago"}
-    mentions = profile.mentions_of(tables["statements"], "CHL")
+    mentions = profile.mentions_of(frames["statements"], "CHL")
     assert ("New Zealand is accredited to Peru from its embassy in Santiago, Chile and maintains "
             "an honorary consulate in Lima.") in set(mentions["text"])
 
 
-def test_shared_memberships_need_both_countries_and_keep_their_lines(tables):
-    shared = profile.shared_memberships(tables["memberships"], "CAN").set_index("organization")
+def test_shared_memberships_need_both_countries_and_keep_their_lines(frames):
+    shared = profile.shared_memberships(frames["memberships"], "CAN").set_index("organization")
     assert list(shared.index) == ["Asia-Pacific Economic Cooperation", "Cairns Group",
                                   "Organization of American States"]
     assert shared.loc["Cairns Group", "partner_evidence"] == f"{ARTICLE}:51"
     assert f"{ARTICLE}:51" in shared.loc["Cairns Group", "subject_evidence"]
-    assert profile.shared_memberships(tables["memberships"], "NOR").empty
+    assert profile.shared_memberships(frames["memberships"], "NOR").empty
 
 
 @pytest.mark.parametrize(("indicator", "qualifier", "words"), [
@@ -165,33 +160,33 @@ def test_shared_memberships_need_both_countries_and_keep_their_lines(tables):
     ("agricultural_trade_growth_multiple", "more-than", "more than 2 times (2009/2016)"),
     ("electricity_export_power", "range-max", "up to 50,000,000 W (2009-11/2010-04)"),
 ])
-def test_a_figure_in_words_keeps_its_qualifier(tables, indicator, qualifier, words):
-    f = tables["figures"]
+def test_a_figure_in_words_keeps_its_qualifier(frames, indicator, qualifier, words):
+    f = frames["figures"]
     (row,) = f[(f["indicator"] == indicator) & (f["qualifier"] == qualifier)].to_dict("records")
     assert profile.describe_figure(row) == words
 
 
-def held_about(tables, iso3: str) -> dict[str, int]:
-    rows = profile.relation_rows(tables["relations"], iso3)
+def held_about(frames, iso3: str) -> dict[str, int]:
+    rows = profile.relation_rows(frames["relations"], iso3)
     return profile.counts(
-        rows, dated_events=profile.events_of(tables["events"], rows, iso3),
-        posts=profile.posts_of(tables["missions"], iso3),
-        hosted_posts=profile.hosted_posts(tables["missions"], iso3),
-        shared_memberships=profile.shared_memberships(tables["memberships"], iso3),
-        figures=profile.figures_of(tables["figures"], iso3),
-        statements=profile.statements_of(tables["statements"], iso3),
-        mentions=profile.mentions_of(tables["statements"], iso3))
+        rows, dated_events=profile.events_of(frames["events"], rows, iso3),
+        posts=profile.posts_of(frames["missions"], iso3),
+        hosted_posts=profile.hosted_posts(frames["missions"], iso3),
+        shared_memberships=profile.shared_memberships(frames["memberships"], iso3),
+        figures=profile.figures_of(frames["figures"], iso3),
+        statements=profile.statements_of(frames["statements"], iso3),
+        mentions=profile.mentions_of(frames["statements"], iso3))
 
 
-def test_a_country_the_sources_never_mention_is_told_so(tables):
-    held = held_about(tables, "NOR")
+def test_a_country_the_sources_never_mention_is_told_so(frames):
+    held = held_about(frames, "NOR")
     assert list(held) == list(profile.COUNTS) and not any(held.values())
     assert profile.overview("NOR", "NOR", held) == (
         "**Norway** (NOR, read from `NOR`). The sources say nothing about Norway.")
 
 
-def test_a_possible_row_is_something_the_sources_hold(tables):
-    held = held_about(tables, "BHS")
+def test_a_possible_row_is_something_the_sources_hold(frames):
+    held = held_about(frames, "BHS")
     assert {k: n for k, n in held.items() if n} == {"possible_rows": 1}
     assert profile.overview("Bahamas", "BHS", held) == (
         "**Bahamas** (BHS). What the sources hold about it: **1** unidentified table row(s) "

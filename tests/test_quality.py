@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from notebook_runs import execute, refusal
 
-from helpers import load, params, quality
+from helpers import params, quality
 from helpers.exceptions import ParameterError
 from helpers.schema import DECISION_KINDS
 
@@ -23,18 +23,13 @@ FACT_SHEET = "us_relations_with_peru_2018.txt"
 
 
 @pytest.fixture(scope="module")
-def tables() -> dict[str, pd.DataFrame]:
-    return load.load_all()
+def areas(frames) -> dict[tuple, str]:
+    return quality.area_by_line(frames["statements"], frames["relations"])
 
 
 @pytest.fixture(scope="module")
-def areas(tables) -> dict[tuple, str]:
-    return quality.area_by_line(tables["statements"], tables["relations"])
-
-
-@pytest.fixture(scope="module")
-def statements(tables, areas) -> pd.DataFrame:
-    return quality.with_area(tables["statements"], areas)
+def statements(frames, areas) -> pd.DataFrame:
+    return quality.with_area(frames["statements"], areas)
 
 
 def text_of(frame: pd.DataFrame, text: str) -> dict:
@@ -98,8 +93,8 @@ def test_selecting_regions_drops_the_statements_outside_the_tables(statements):
 # ---------------------------------------------------------------- identification and dates
 
 
-def test_unresolved_and_inferred_rows_name_their_candidates_and_evidence(tables):
-    unsure = quality.identification(tables["relations"], tables["statements"]).set_index("line")
+def test_unresolved_and_inferred_rows_name_their_candidates_and_evidence(frames):
+    unsure = quality.identification(frames["relations"], frames["statements"]).set_index("line")
     assert list(unsure.index) == [38, 73, 104]
     assert unsure.loc[38, "candidate_names"] == "Bahamas; Belize; Barbados"
     assert unsure.loc[38, "statements_text"] == (
@@ -111,8 +106,8 @@ def test_unresolved_and_inferred_rows_name_their_candidates_and_evidence(tables)
     assert "Cambodia" in unsure.loc[104, "candidate_names"].split("; ")
 
 
-def test_precision_per_region_counts_every_row_once(tables):
-    rel = tables["relations"]
+def test_precision_per_region_counts_every_row_once(frames):
+    rel = frames["relations"]
     table = quality.precision_table(rel).set_index("region")
     assert list(table.columns) == ["day", "month", "year", "none", "rows"]
     assert table["rows"].sum() == len(rel)
@@ -126,8 +121,8 @@ def test_precision_per_region_counts_every_row_once(tables):
 
 
 @pytest.fixture(scope="module")
-def facts(tables) -> pd.DataFrame:
-    return quality.one_source_facts(tables)
+def facts(frames) -> pd.DataFrame:
+    return quality.one_source_facts(frames)
 
 
 def test_the_year_us_relations_began_comes_from_the_fact_sheet(facts):
@@ -139,12 +134,12 @@ def test_the_year_us_relations_began_comes_from_the_fact_sheet(facts):
     assert not events["fact"].str.startswith("1827").any()  # the same fact is not listed twice
 
 
-def test_the_fact_sheet_fills_the_article_with_posts_memberships_and_figures(tables, facts):
+def test_the_fact_sheet_fills_the_article_with_posts_memberships_and_figures(frames, facts):
     sheet = facts[facts["source"] == FACT_SHEET]
     assert "Peru's embassy in Washington, accredited to United States" in set(sheet["fact"])
     us = sheet[(sheet["table"] == "memberships") & (sheet["country"] == "United States")]
     assert len(us) == 6 and "United States is a member of the World Bank" in set(us["fact"])
-    us_figures = tables["figures"][tables["figures"]["source"] == FACT_SHEET]
+    us_figures = frames["figures"][frames["figures"]["source"] == FACT_SHEET]
     assert (sheet["table"] == "figures").sum() == len(us_figures)
     assert ("U.S. food and agricultural exports to Peru: more than $1.00 billion (2016)"
             in set(sheet["fact"]))
@@ -162,9 +157,9 @@ def test_a_fact_both_sources_state_or_no_other_source_covers_is_not_a_gap(facts)
 # ---------------------------------------------------------------- decisions and checks
 
 
-def test_decisions_come_in_audit_order_with_their_region(tables, areas):
-    audit = quality.decisions(quality.with_area(tables["decisions"], areas))
-    assert len(audit) == len(tables["decisions"])
+def test_decisions_come_in_audit_order_with_their_region(frames, areas):
+    audit = quality.decisions(quality.with_area(frames["decisions"], areas))
+    assert len(audit) == len(frames["decisions"])
     ranks = audit["kind"].map({k: i for i, k in enumerate(DECISION_KINDS)})
     assert ranks.is_monotonic_increasing
     cuzco = audit[(audit["kind"] == "alias") & (audit["subject"] == "Cuzco")].iloc[0]
@@ -175,23 +170,23 @@ def test_decisions_come_in_audit_order_with_their_region(tables, areas):
     assert set(audit[audit["kind"] == "empty-row"]["area"]) == {quality.UNKNOWN}
 
 
-def test_the_tables_agree(tables):
-    checks = quality.checks(tables)
+def test_the_tables_agree(frames):
+    checks = quality.checks(frames)
     assert len(checks) == 6 and checks["holds"].all(), checks[~checks["holds"]]
 
 
-def test_a_statement_missing_from_unparsed_csv_breaks_the_first_check(tables):
-    broken = dict(tables, unparsed=tables["unparsed"].iloc[1:])
+def test_a_statement_missing_from_unparsed_csv_breaks_the_first_check(frames):
+    broken = dict(frames, unparsed=frames["unparsed"].iloc[1:])
     checks = quality.checks(broken).set_index("check")
     first = checks.iloc[0]
     assert not first["holds"] and first["found"].endswith("1 differ")
     assert checks["holds"].iloc[1:].all()
 
 
-def test_a_record_pointing_at_no_statement_breaks_its_check(tables):
-    missions = tables["missions"].copy()
+def test_a_record_pointing_at_no_statement_breaks_its_check(frames):
+    missions = frames["missions"].copy()
     missions.loc[0, "line"] = 9999
-    checks = quality.checks(dict(tables, missions=missions)).set_index("check")
+    checks = quality.checks(dict(frames, missions=missions)).set_index("check")
     row = checks.loc["every missions record points at a statement read or a table row"]
     assert not row["holds"] and row["found"].endswith("1 point elsewhere")
 
@@ -207,10 +202,10 @@ def csv(out: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(out / f"{name}.csv", keep_default_na=False)
 
 
-def test_quality_of_the_fact_sheet_alone(tmp_path, tables):
+def test_quality_of_the_fact_sheet_alone(tmp_path, frames):
     out = run(tmp_path, sources=[FACT_SHEET])
     by_source = csv(out, "statements-by-source")
-    sheet = tables["statements"][tables["statements"]["source"] == FACT_SHEET]
+    sheet = frames["statements"][frames["statements"]["source"] == FACT_SHEET]
     assert list(by_source["source"]) == [FACT_SHEET]
     assert by_source.loc[0, "total"] == len(sheet)
     assert by_source.loc[0, "unparsed"] == (sheet["status"] == "unparsed").sum()
