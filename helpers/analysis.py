@@ -266,7 +266,7 @@ def scaled(value: float, scale: str) -> float:
 def money(value: float, scale: str, qualifier: str = "exact") -> str:
     word = {"more-than": "more than ", "at-least": "at least ", "approximate": "about "}.get(
         qualifier, "")
-    return f"{word}${scaled(value, scale):,.2f} {scale[:-1]}on".replace("illionon", "illion")
+    return f"{word}${scaled(value, scale):,.2f} {scale[:-1]}"  # "billions" -> "billion"
 
 
 def other_figures(figures: pd.DataFrame, shown: list[str]) -> pd.DataFrame:
