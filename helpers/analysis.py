@@ -263,9 +263,13 @@ def scaled(value: float, scale: str) -> float:
     return value / SCALE_FACTORS[scale]
 
 
+# How a figure's qualifier reads in a sentence, before the number
+QUALIFIER_WORDS = {"approximate": "about ", "more-than": "more than ", "at-least": "at least ",
+                   "range-min": "from ", "range-max": "up to "}
+
+
 def money(value: float, scale: str, qualifier: str = "exact") -> str:
-    word = {"more-than": "more than ", "at-least": "at least ", "approximate": "about "}.get(
-        qualifier, "")
+    word = QUALIFIER_WORDS.get(qualifier, "")
     return f"{word}${scaled(value, scale):,.2f} {scale[:-1]}"  # "billions" -> "billion"
 
 

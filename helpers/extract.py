@@ -410,7 +410,6 @@ _REASONS = [
      "link to a ministry or embassy page"),
     (r"^More information\b|\bare listed in\b", "pointer to other publications"),
     (r"\bplanning\b", "a plan, not an event, post or membership"),
-    (r"^\(?\d{3}\)?[\d -]+\.?$", "telephone number"),
 ]
 
 
@@ -439,11 +438,9 @@ class Result:
 class _Run:
     """One extraction over a set of documents: shared state for the passes below."""
 
-    def __init__(self, subject: Subject, source_years: dict[str, int],
-                 source_partner: dict[str, str]):
+    def __init__(self, subject: Subject, source_years: dict[str, int]):
         self.subject = subject
         self.source_years = source_years
-        self.source_partner = source_partner
         self.orgs = organizations()
         self.lexicon = indicators()
         self.rows: dict[str, list[dict]] = {k: [] for k in (
@@ -733,7 +730,7 @@ def _fmt(value: float) -> str:
 def extract(docs: list[Document], subject: Subject, source_years: dict[str, int],
             source_partner: dict[str, str]) -> Result:
     """Run every rule over the documents and return the tables' rows (strings) and counts."""
-    run = _Run(subject, source_years, source_partner)
+    run = _Run(subject, source_years)
     # 1. partners of table rows, region by region, strongest evidence first
     partners: dict[tuple[str, int], dict] = {}
     for doc in docs:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from helpers.exceptions import ParameterError
@@ -64,8 +64,6 @@ def _output_dir() -> Param:
 class NotebookSpec:
     name: str
     params: tuple[Param, ...]
-    title: str = ""
-    extra: dict = field(default_factory=dict)
 
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)
@@ -85,7 +83,7 @@ SPECS: dict[str, NotebookSpec] = {
             Param("event_kinds", list, [], "event kinds in the lanes; empty means all",
                   EVENT_KINDS),
             _output_dir(),
-        ), "Relation timeline"),
+        )),
         NotebookSpec("02-mission-coverage", (
             Param("regions", list, [], "regions to include; empty means all", REGIONS),
             Param("direction", str, "both", "abroad (Peru's posts), in_peru (partners' posts) "
@@ -93,26 +91,26 @@ SPECS: dict[str, NotebookSpec] = {
             Param("post_types", list, [], "post types to count; empty means all", POST_TYPES),
             Param("include_honorary", bool, True, "count honorary consulates"),
             _output_dir(),
-        ), "Mission coverage by region"),
+        )),
         NotebookSpec("03-trade-figures", (
             Param("indicators", list, [], "paired 2009/2016 indicators to chart; empty means "
                   "all", _trade_indicators),
             Param("scale", str, "billions", "unit of the money axes: millions or billions",
                   SCALES),
             _output_dir(),
-        ), "Trade figures"),
+        )),
         NotebookSpec("04-country-profile", (
             Param("country", str, "United States", "a partner's name or ISO3 code, any case "
                   "(\"KOR\", \"korea, south\")", check=_partner_country),
             _output_dir(),
-        ), "Country profile"),
+        )),
         NotebookSpec("05-data-quality", (
             Param("sources", list, [], "source files to include; empty means all",
                   _source_files),
             Param("regions", list, [], "table regions to include; empty means all, with prose "
                   "and the fact sheet", REGIONS),
             _output_dir(),
-        ), "Data quality"),
+        )),
     )
 }
 

@@ -165,15 +165,12 @@ def _cities_by_name() -> tuple[dict[str, list[dict]], dict]:
     return by_name, cities
 
 
-def _iso3_of_iso2() -> dict[str, str]:
+@cache
+def _iso2_map() -> dict[str, str]:
+    """ISO2 -> ISO3 (GeoNames cities carry ISO2 country codes)."""
     import pycountry
 
     return {c.alpha_2: c.alpha_3 for c in pycountry.countries}
-
-
-@cache
-def _iso2_map() -> dict[str, str]:
-    return _iso3_of_iso2()
 
 
 @cache

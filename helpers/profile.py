@@ -22,8 +22,6 @@ from helpers.sources import Subject, read_manifest
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
 NO_PARTNER = "no single partner"
 _UNIT_WORDS = {"multiple": " times", "percent": "%"}
-_QUALIFIER_WORDS = {"approximate": "about ", "more-than": "more than ", "at-least": "at least ",
-                    "range-min": "from ", "range-max": "up to "}
 
 
 @cache
@@ -215,7 +213,7 @@ def describe_figure(row) -> str:
         text = analysis.money(value, "billions" if value >= 1e9 else "millions", q)
     else:
         amount = f"{value:,.0f}" if value == int(value) else f"{value:,g}"
-        text = f"{_QUALIFIER_WORDS.get(q, '')}{amount}{_UNIT_WORDS.get(unit, ' ' + unit)}"
+        text = f"{analysis.QUALIFIER_WORDS.get(q, '')}{amount}{_UNIT_WORDS.get(unit, ' ' + unit)}"
     when = row["year"] if pd.notna(row["year"]) else row["period"]
     return text + (f" ({when})" if pd.notna(when) else "")
 
