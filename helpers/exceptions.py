@@ -30,3 +30,7 @@ class DataError(ProjectError):
 
 class ParameterError(ProjectError, ValueError):
     """A notebook or report parameter has a bad name, type or value."""
+
+
+class RunRefusedError(ProjectError):
+    """The report runner refuses to start (unusable --out, a run already going, bad option)."""
