@@ -196,14 +196,34 @@ def _job(path: Path, i: int, entry: Any, folder: Path | None = None) -> Job:
 
 
 def _check_declared(notebook: str, file: Path, values: dict[str, Any]) -> None:
-    """A notebook outside helpers.params: its parameters must be declared in its cell."""
-    import papermill
+    """A notebook outside helpers.params: its parameters must be declared in its cell.
 
-    declared = papermill.inspect_notebook(str(file))
+    The names are read from the cell tagged ``parameters`` with ``ast`` (as papermill's
+    inspect_notebook does, without importing papermill and jsonschema into the runner).
+    """
+    declared = _declared_parameters(file)
     unknown = sorted(set(values) - set(declared))
     if unknown:
         raise ParameterError(f"{notebook}: unknown parameter {unknown[0]!r}; its parameters "
                              f"are: {', '.join(declared) or '(none)'}")
+
+
+def _declared_parameters(file: Path) -> list[str]:
+    import ast
+
+    for cell in json.loads(file.read_text(encoding="utf-8")).get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get(
+                "metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            tree = ast.parse(source if isinstance(source, str) else "".join(source))
+            names = []
+            for node in tree.body:
+                if isinstance(node, ast.Assign):
+                    names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    names.append(node.target.id)
+            return names
+    return []
 
 
 def _expand(path: Path, i: int, entry: Any, folder: Path | None = None) -> list[Job]:
@@ -289,19 +309,14 @@ def job_key(job: Job, inputs: Inputs, hide_code: bool) -> str:
 # ---------------------------------------------------------------- the --out folder
 
 
-def prepare_out(out: Path) -> int:
-    """Check ``out`` before anything runs and take its lock; return the lock's descriptor.
+def check_out(out: Path) -> None:
+    """The checks on ``out`` that write nothing: a folder (or none yet), ``latest`` ours.
 
-    Refuses (RunRefusedError, one line) a non-folder or unwritable ``out``, a ``latest`` that
-    is not this runner's symlink (it is never removed), and a run already holding the lock.
+    A ``latest`` that is not this runner's symlink is refused, naming it; it is never removed.
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise RunRefusedError(f"--out {out}: not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RunRefusedError(f"--out {out}: cannot create it: {exc.strerror}") from None
     latest = out / "latest"
     if latest.is_symlink():
         target = os.readlink(latest)
@@ -312,6 +327,20 @@ def prepare_out(out: Path) -> int:
         kind = "folder" if latest.is_dir() else "file"
         raise RunRefusedError(f"{latest} is a {kind}, not the runner's symlink; it is never "
                               "removed: move it away or choose another --out")
+
+
+def prepare_out(out: Path) -> int:
+    """Check ``out`` before anything runs and take its lock; return the lock's descriptor.
+
+    Refuses (RunRefusedError, one line) what check_out refuses, an ``out`` that cannot be
+    created or written, and a run already holding the lock (naming its pid).
+    """
+    out = Path(out)
+    check_out(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunRefusedError(f"--out {out}: cannot create it: {exc.strerror}") from None
     try:
         fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
@@ -814,6 +843,11 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+def worker_count(requested: int | None, jobs: int) -> int:
+    """Workers for ``jobs`` jobs: as requested (default the CPUs), never more than the jobs."""
+    return max(1, min(requested or cpu_count(), jobs))
+
+
 def run(jobs: list[Job], out: Path, workers: int | None = None, hide_code: bool = True,
         quiet: bool = False, config: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
         force: bool = False, keep: int | None = None) -> tuple[Path, list[Outcome]]:
@@ -855,7 +889,7 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
     if to_run:
         prewarm = _PREWARM if any(j.path is None for j in to_run) else ""
         settings = _Settings(str(tmp), hide_code, quiet, prewarm)
-        pool = _Pool(min(workers or cpu_count(), len(to_run)), settings)
+        pool = _Pool(worker_count(workers, len(to_run)), settings)
         try:
             def record(outcome: Outcome) -> None:
                 outcomes[outcome.name] = outcome
@@ -1039,6 +1073,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             _check_options(args)
+            check_out(args.out)
             jobs = read_config(args.config)
             if args.only:
                 names = {j.name for j in jobs}
