@@ -43,6 +43,7 @@ def test_unchanged_jobs_are_reused_byte_for_byte_and_force_runs_them_again(tmp_p
     assert f"<td>reused from {run1.name}</td>" in (run2 / "index.html").read_text(
         encoding="utf-8")
     assert _manifest(run2)["executed"] == 0
+    assert not (run2 / "changes.html").exists()  # same data: nothing to list
     # --force executes again, and gives the same bytes
     forced = cli(path, out, "--jobs", "1", "--force", "--only", "first")
     assert forced.returncode == 0, forced.stderr
