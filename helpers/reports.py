@@ -824,16 +824,24 @@ def to_html(nb, hide_code: bool) -> str:
 
 # ---------------------------------------------------------------- the run
 
-_SIGNALS: dict[str, Any] = {"defer": False, "pending": None}
+_SIGNALS: dict[str, Any] = {"defer": False, "pending": None, "raised": False}
 
 
 def _on_signal(signum, frame) -> None:
-    """SIGINT/SIGTERM: interrupt the run once; later signals (or during commit) are noted."""
-    if _SIGNALS["defer"] or _SIGNALS["pending"] is not None:
-        _SIGNALS["pending"] = _SIGNALS["pending"] or signum
+    """SIGINT/SIGTERM: interrupt the run once; while deferred, note it for later."""
+    if _SIGNALS["pending"] is None:
+        _SIGNALS["pending"] = signum
+    if _SIGNALS["defer"] or _SIGNALS["raised"]:
         return
-    _SIGNALS["pending"] = signum
+    _SIGNALS["raised"] = True
     raise _Interrupted(signum)
+
+
+def _deliver_deferred() -> None:
+    """Raise the interrupt that arrived while a clean-up could not be cut short."""
+    if _SIGNALS["pending"] is not None and not _SIGNALS["raised"]:
+        _SIGNALS["raised"] = True
+        raise _Interrupted(_SIGNALS["pending"])
 
 
 def cpu_count() -> int:
@@ -898,7 +906,10 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
             pool.run(to_run, record)
             pool.finish()
         finally:
+            _SIGNALS["defer"] = True  # stopping the workers is not to be cut short
             pool.stop()
+            _SIGNALS["defer"] = False
+        _deliver_deferred()
     bar.close()
     ordered = [outcomes[j.name] for j in jobs]
     shutil.copytree(paths.PROCESSED, tmp / DATA_COPY, copy_function=shutil.copyfile,
@@ -906,7 +917,8 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
                         n.endswith(".csv") or n == "datapackage.json")])
     listing = ""
     last = previous[-1] if previous else None
-    if last is not None and _manifest(last).get("data_sha256") not in (None, inputs.data):
+    if (last is not None and (last / DATA_COPY).is_dir()
+            and _manifest(last).get("data_sha256") not in (None, inputs.data)):
         found = changes.compare(last / DATA_COPY, tmp / DATA_COPY)
         changes.write_page(tmp / "changes.html", run_id, last.name, found)
         listing = changes.section(last.name, found)
@@ -1068,7 +1080,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="print only failures and the summary (for cron)")
     args = parser.parse_args(argv)
     handlers = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    _SIGNALS.update(defer=False, pending=None)
+    _SIGNALS.update(defer=False, pending=None, raised=False)
     lock = None
     try:
         try:
