@@ -15,19 +15,22 @@ from functools import cache
 
 import pandas as pd
 
-from helpers import analysis, load, paths, places
+from helpers import analysis, datapackage, load, paths, places
 from helpers.exceptions import ParameterError
-from helpers.sources import Subject, read_manifest
+from helpers.sources import Subject
 
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
 NO_PARTNER = "no single partner"
 _UNIT_WORDS = {"multiple": " times", "percent": "%"}
 
 
-@cache
-def subject() -> Subject:
-    """The country whose foreign relations the sources describe (data/raw/manifest.toml)."""
-    return read_manifest(paths.RAW).subject
+def subject(folder=None) -> Subject:
+    """The country whose foreign relations the processed tables describe (name, iso3, capital).
+
+    Read from the descriptor of ``paths.PROCESSED`` (``PROCESSED_DIR``), never from data/raw,
+    so it follows whichever build the notebooks read.
+    """
+    return datapackage.subject(paths.PROCESSED if folder is None else folder)
 
 
 # ---------------------------------------------------------------- names
@@ -196,7 +199,7 @@ def mentions_of(statements: pd.DataFrame, iso3: str) -> pd.DataFrame:
 
 
 def possessive(name: str) -> str:
-    """"Peru's", "United States'"."""
+    """"Chile's", "United States'"."""
     return name + ("'" if name.endswith("s") else "'s")
 
 
