@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import params, paths
+from helpers.datapackage import subject
 from helpers.exceptions import ParameterError, ProjectError
 
 CONFIG = paths.ROOT / "reports.yaml"
@@ -108,10 +109,10 @@ def _job(path: Path, i: int, entry: Any) -> Job:
     if not isinstance(name, str) or not _NAME.match(name):
         raise ConfigError(f"{path}: {label}: field 'name' must be lower-case letters, digits "
                           f"and hyphens, got {name!r}")
-    notebook = entry.get("notebook")
-    if notebook not in params.SPECS:
-        raise ConfigError(f"{path}: {label}: field 'notebook': unknown notebook {notebook!r}; "
-                          f"notebooks are: {', '.join(params.SPECS)}")
+    try:  # by stem or by path, as ploomber and Airflow name notebooks
+        notebook = params.notebook_name(entry.get("notebook"))
+    except ParameterError as exc:
+        raise ConfigError(f"{path}: {label}: field 'notebook': {exc}") from None
     values = entry.get("parameters") or {}
     if not isinstance(values, dict):
         raise ConfigError(f"{path}: {label}: field 'parameters' must be a mapping")
@@ -381,7 +382,7 @@ def write_index(run_dir: Path, run_id: str, outcomes: list[Outcome], hide_code: 
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}tr.failed{{background:#fdd}}
 </style></head><body>
-<h1>Foreign relations of Peru: reports</h1>
+<h1>Foreign relations of {e(subject().name)}: reports</h1>
 <p>Run <code>{e(run_id)}</code>: {len(outcomes)} reports, {failed} failed.
 Code cells are {'hidden' if hide_code else 'shown'} in the HTML. Details in
 <a href="manifest.json">manifest.json</a>.</p>
