@@ -244,6 +244,15 @@ def describe_sources(descriptor: dict) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def about(folder: Path | str = paths.PROCESSED) -> str:
+    """'Subject: **Chile** (CHL, capital Santiago). Sources: …': a notebook's opening line."""
+    d = read(folder)
+    s = d["subject"]
+    return (f"Subject: **{s['name']}** ({s['iso3']}, capital {s['capital']}). Sources: "
+            f"{describe_sources(d)}. Every number below is computed from the processed tables "
+            "through `helpers`; every record carries its source file and line.")
+
+
 def render_readme(descriptor: dict) -> str:
     """Markdown for data/README.md, rendered from the descriptor alone."""
     s = descriptor["subject"]

@@ -198,9 +198,7 @@ def mentions_of(statements: pd.DataFrame, iso3: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- words
 
 
-def possessive(name: str) -> str:
-    """"Chile's", "United States'"."""
-    return name + ("'" if name.endswith("s") else "'s")
+possessive = analysis.possessive  # "Chile's", "United States'"
 
 
 def side_labels(subject_name: str, name: str) -> dict[str, str]:
