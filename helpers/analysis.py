@@ -264,7 +264,7 @@ def growth(figures: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
 
 
 def years_compared(growth: pd.DataFrame) -> str:
-    """'2009 against 2016', or 'first year against last' when the pairs differ."""
+    """'1990 against 2000', or 'first year against last' when the pairs differ."""
     pairs = set(zip(growth["start_year"], growth["end_year"], strict=True))
     if len(pairs) == 1:
         first, last = pairs.pop()

@@ -7,7 +7,8 @@ the subject country and the build's counts. Keys are in a fixed order and nothin
 the clock, so a rebuild gives the same bytes.
 
 Everything downstream reads the subject, the sources and the licences from here (``read``,
-``subject``, ``sources``, ``licenses``), never from data/raw; ``helpers.load`` checks every
+``subject``, ``sources``, ``licenses``; each reads ``paths.PROCESSED`` unless given a folder),
+never from data/raw; ``helpers.load`` checks every
 table's bytes and hash against it before parsing.
 """
 
@@ -166,9 +167,9 @@ def _resource(folder: Path, table: schema.Table, values: dict) -> dict:
 # ---------------------------------------------------------------- reading (everything else)
 
 
-def read(folder: Path | str = paths.PROCESSED) -> dict:
+def read(folder: Path | str | None = None) -> dict:
     """The descriptor of a processed folder; DataError naming the file if missing or broken."""
-    path = Path(folder) / NAME
+    path = Path(paths.PROCESSED if folder is None else folder) / NAME
     try:
         stat = path.stat()
     except OSError:
@@ -188,34 +189,36 @@ def read(folder: Path | str = paths.PROCESSED) -> dict:
     return _CACHE[key]
 
 
-def subject(folder: Path | str = paths.PROCESSED) -> Subject:
+def subject(folder: Path | str | None = None) -> Subject:
     """The country whose foreign relations the folder's tables describe."""
     s = read(folder)["subject"]
     return Subject(s["name"], s["iso3"], s["capital"])
 
 
-def sources(folder: Path | str = paths.PROCESSED) -> list[dict]:
+def sources(folder: Path | str | None = None) -> list[dict]:
     """The raw files the tables were read from: title, path (URL), file, publisher, date, ..."""
     return list(read(folder)["sources"])
 
 
-def licenses(folder: Path | str = paths.PROCESSED) -> list[dict]:
+def licenses(folder: Path | str | None = None) -> list[dict]:
     return list(read(folder)["licenses"])
 
 
-def resource(name: str, folder: Path | str = paths.PROCESSED) -> dict:
+def resource(name: str, folder: Path | str | None = None) -> dict:
     """One table's resource (path, bytes, hash, schema)."""
     for r in read(folder)["resources"]:
         if r.get("name") == name:
             return r
-    raise DataError(f"{Path(folder) / NAME} lists no table {name!r}; {REBUILD}")
+    raise DataError(f"{Path(paths.PROCESSED if folder is None else folder) / NAME} lists no "
+                    f"table {name!r}; {REBUILD}")
 
 
-def verified_bytes(name: str, folder: Path | str = paths.PROCESSED) -> tuple[Path, bytes]:
+def verified_bytes(name: str, folder: Path | str | None = None) -> tuple[Path, bytes]:
     """A table's bytes after checking their count and sha256 against the descriptor."""
+    folder = Path(paths.PROCESSED if folder is None else folder)
     r = resource(name, folder)
-    path = Path(folder) / r["path"]
-    where = f"{Path(folder) / NAME}"
+    path = folder / r["path"]
+    where = f"{folder / NAME}"
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -244,7 +247,7 @@ def describe_sources(descriptor: dict) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def about(folder: Path | str = paths.PROCESSED) -> str:
+def about(folder: Path | str | None = None) -> str:
     """'Subject: **Chile** (CHL, capital Santiago). Sources: …': a notebook's opening line."""
     d = read(folder)
     s = d["subject"]

@@ -15,7 +15,7 @@ from functools import cache
 
 import pandas as pd
 
-from helpers import analysis, datapackage, load, paths, places
+from helpers import analysis, datapackage, load, places
 from helpers.exceptions import ParameterError
 from helpers.sources import Subject
 
@@ -30,7 +30,7 @@ def subject(folder=None) -> Subject:
     Read from the descriptor of ``paths.PROCESSED`` (``PROCESSED_DIR``), never from data/raw,
     so it follows whichever build the notebooks read.
     """
-    return datapackage.subject(paths.PROCESSED if folder is None else folder)
+    return datapackage.subject(folder)
 
 
 # ---------------------------------------------------------------- names
