@@ -272,6 +272,12 @@ def years_compared(growth: pd.DataFrame) -> str:
     return "first year against last"
 
 
+def years_span(growth: pd.DataFrame) -> str:
+    """'1990-2000' for a file name, or 'first-last' when the pairs differ."""
+    pairs = set(zip(growth["start_year"], growth["end_year"], strict=True))
+    return "-".join(map(str, pairs.pop())) if len(pairs) == 1 else "first-last"
+
+
 def partners_of(growth: pd.DataFrame) -> list[str]:
     """ISO3 of the partners the charted figures concern, in order of appearance."""
     return list(dict.fromkeys(growth["partner_iso3"].dropna()))
