@@ -61,16 +61,19 @@ def setup() -> None:
     })
 
 
-def source_note(frame: pd.DataFrame, sources: pd.DataFrame) -> str:
-    """'Source: <publisher>, "<title>" (<date>, <licence>)' for the sources a chart uses."""
+def source_note(frame: pd.DataFrame) -> str:
+    """'Source: <publisher>, "<title>" (<date>, <licence>)' for the sources a chart uses, as the
+    descriptor of the processed tables records them (all of them when the frame names none)."""
+    from helpers import datapackage
+
     used = set()
     for column in ("source", "established_source"):
         if column in frame:
             used |= set(frame[column].dropna().astype(str))
-    used = sorted(used)
-    rows = sources[sources["source"].isin(used)] if used else sources
-    parts = [f"{r.publisher}, “{r.title}” ({r.date}; {r.licence}), {r.source}"
-             for r in rows.itertuples(index=False)]
+    sources = sorted(datapackage.sources(), key=lambda s: s["file"])
+    rows = [s for s in sources if s["file"] in used] if used else sources
+    parts = [f"{s['publisher']}, “{s['title']}” ({s['date']}; {s['licence']}), {s['file']}"
+             for s in rows]
     return "Source: " + "; ".join(parts)
 
 
