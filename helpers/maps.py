@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import math
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -40,8 +41,8 @@ WORLD = (-180.0, 180.0, -58.0, 84.0)  # lon/lat limits of the world view (Antarc
 GRID = 0.05  # degrees: vertices are snapped to this grid, which keeps the SVG small and stable
 LAND, SUBJECT_LAND, BORDER = "#EEEEEE", "#D5D5D5", "#FFFFFF"
 MARKERS = {"abroad": "o", "inward": "s"}  # the subject's posts: circles; partners' posts: squares
-AREA_PER_POST = 20.0
-SIMPLIFY_POINTS = 1.2  # outline tolerance, in points of the figure  # marker area (pt²) per post: area, not radius, grows with the count
+AREA_PER_POST = 20.0  # marker area (pt²) per post: the area, not the radius, grows with the count
+SIMPLIFY_POINTS = 1.2  # outline tolerance in points of the figure: finer detail is invisible
 
 TABLE_COLUMNS = ["direction", "sending_iso3", "accredited_to_iso3", "partner_iso3", "post_type",
                  "status", "resident", "city", "city_iso3", "longitude", "latitude",
@@ -149,7 +150,7 @@ def shapes() -> tuple[Shape, ...]:
         reader = shapefile.Reader(str(path))
         records, geometries = reader.records(), reader.shapes()
         reader.close()
-    except (shapefile.ShapefileException, OSError, ValueError) as exc:
+    except (shapefile.ShapefileException, OSError, ValueError, struct.error, IndexError) as exc:
         raise DataError(f"{path}: cannot read the country boundaries ({exc}); reinstall "
                         f"{BOUNDARY_PACKAGE} with `make venv`") from exc
     out = []
@@ -367,7 +368,6 @@ def draw_posts_map(table: pd.DataFrame, subject: str, note: str, regions: Sequen
     Posts outside the view or without coordinates are counted in a corner note.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
 
     limits = view(table, regions)
     sides = sides or {"abroad": f"{profile.possessive(subject)} posts",
@@ -411,19 +411,28 @@ def draw_posts_map(table: pd.DataFrame, subject: str, note: str, regions: Sequen
                 ha="left", va="bottom", zorder=4,
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#CCCCCC", alpha=0.9))
 
-    kinds = set(groups["kind"]) | set(_lines(table)["kind"])
+    _legend(ax, groups, _lines(table), sides)
+    scope = "the world" if not regions else ", ".join(regions)
+    charts._finish(fig, title or f"Diplomatic posts by city: {scope}",
+                   note.rstrip(".") + ". " + data_credit())
+    return fig
+
+
+def _legend(ax, groups: pd.DataFrame, lines: pd.DataFrame, sides: dict[str, str]) -> None:
+    """Post types (colour), directions (shape), two sizes and the accreditation line."""
+    from matplotlib.lines import Line2D
+
+    kinds = set(groups["kind"]) | set(lines["kind"])
     handles = [Line2D([], [], marker="o", ls="", color=c, label=k, ms=7)
                for k, c in charts.POST_COLORS.items() if k in kinds]
     handles += [Line2D([], [], marker=MARKERS[d], ls="", color="#777777", ms=7,
                        label=charts._wrap(sides[d], 26))
                 for d in MARKERS if d in set(groups["direction"])]
-    if len(groups):
-        biggest = int(groups["posts"].max())
-        for n in sorted({1, biggest}):
-            handles.append(Line2D([], [], marker="o", ls="", color="#BBBBBB",
-                                  ms=math.sqrt(AREA_PER_POST * n),
-                                  label=f"{n} post" + ("s" if n > 1 else "")))
-    if len(_lines(table)):
+    for n in sorted({1, int(groups["posts"].max())} if len(groups) else ()):
+        handles.append(Line2D([], [], marker="o", ls="", color="#BBBBBB",
+                              ms=math.sqrt(AREA_PER_POST * n),
+                              label=f"{n} post" + ("s" if n > 1 else "")))
+    if len(lines):
         handles.append(Line2D([], [], ls="--", color="#555555", marker="o", ms=4,
                               markerfacecolor="white", markevery=[1],
                               label=charts._wrap("non-resident: hub city to the country "
@@ -431,9 +440,6 @@ def draw_posts_map(table: pd.DataFrame, subject: str, note: str, regions: Sequen
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False,
                   labelspacing=1.0, borderaxespad=0)
-    scope = "the world" if not regions else ", ".join(regions)
-    charts._finish(fig, title or f"Diplomatic posts by city: {scope}", note.rstrip(".") + ". " + data_credit())
-    return fig
 
 
 def _corner_note(table: pd.DataFrame, groups: pd.DataFrame, limits) -> str:
