@@ -290,8 +290,21 @@ def view(table: pd.DataFrame, regions: Sequence[str] = ()) -> tuple[float, float
     west, east, south, north = min(xs), max(xs), min(ys), max(ys)
     pad_x = max(4.0, (east - west) * 0.08, (20 - (east - west)) / 2)
     pad_y = max(3.0, (north - south) * 0.08, (12 - (north - south)) / 2)
-    return (round(max(WORLD[0], west - pad_x), 2), round(min(WORLD[1], east + pad_x), 2),
-            round(max(WORLD[2], south - pad_y), 2), round(min(WORLD[3], north + pad_y), 2))
+    west, east, south, north = west - pad_x, east + pad_x, south - pad_y, north + pad_y
+    # neither a sliver nor a ribbon: the width (on the page) between 1.4 and 2.6 heights
+    width, height = east - west, (north - south) * _aspect((west, east, south, north))
+    if width < 1.4 * height:
+        west, east = west - (1.4 * height - width) / 2, east + (1.4 * height - width) / 2
+    elif width > 2.6 * height:
+        grow = (width / 2.6 - height) / _aspect((west, east, south, north)) / 2
+        south, north = south - grow, north + grow
+    return (round(max(WORLD[0], west), 2), round(min(WORLD[1], east), 2),
+            round(max(WORLD[2], south), 2), round(min(WORLD[3], north), 2))
+
+
+def regions_of(*iso3s: str) -> list[str]:
+    """The regions of some countries (for a view that holds both sides of a relationship)."""
+    return [r for r in REGIONS if r in {places.region_of(i) for i in iso3s}]
 
 
 def _aspect(limits) -> float:
