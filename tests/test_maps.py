@@ -288,7 +288,7 @@ def test_a_real_region_view_holds_its_posts_and_leaves_lima_out(real):
     missions, relations, sources = real
     posts = analysis.select_missions(missions, relations, ["Europe"], "both", [], True)
     table = maps.place_posts(posts)
-    fig = maps.draw_posts_map(table, "Peru", charts.source_note(posts, sources),
+    fig = maps.draw_posts_map(table, "Peru", charts.source_note(posts),
                               regions=["Europe"])
     west, east = fig.axes[0].get_xlim()
     south, north = fig.axes[0].get_ylim()
@@ -302,5 +302,5 @@ def test_a_real_region_view_holds_its_posts_and_leaves_lima_out(real):
 def test_the_world_map_of_every_real_post_stays_small(real):
     missions, _relations, sources = real
     fig = maps.draw_posts_map(maps.place_posts(missions), "Peru",
-                              charts.source_note(missions, sources))
+                              charts.source_note(missions))
     assert len(_svg(fig)) < 150_000
