@@ -30,7 +30,8 @@ from helpers import paths
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TABLE_MIN_ROWS = 10  # tables with more body rows than this get a filter box and sorting
 THUMBNAIL = (320, 200)  # the largest size of a card's thumbnail, in pixels
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#|~$&!])")
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>#|~$&])")
+_LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # intraword _ is never emphasis
 _HEADING = re.compile(r'<h([1-3]) id="([^"]+)">(.*?)<a class="anchor-link"', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _NA_CELL = re.compile(r"<td>&lt;NA&gt;</td>")
@@ -42,8 +43,9 @@ _NA_CELL = re.compile(r"<td>&lt;NA&gt;</td>")
 def escape_md(value: Any) -> str:
     """Source text made literal inside Markdown: no markup, no HTML, no links, one line.
 
-    Backslash-escapes every character Markdown or HTML gives a meaning to (``*``, ``_``,
-    ``[``, ``|``, ``<``, ``&``, ...) and turns line breaks into spaces, so a value can never
+    Backslash-escapes every character Markdown or HTML gives a meaning to (``*``, ``[``,
+    ``|``, ``<``, ``&``, ``$``, ...; ``_`` unless inside a word, where it is never emphasis,
+    so file names stay readable) and turns line breaks into spaces, so a value can never
     start a heading, a list or a table row. Missing values become the empty string.
     """
     if value is None:
@@ -55,8 +57,8 @@ def escape_md(value: Any) -> str:
             return ""
     except (TypeError, ValueError):  # lists and the like are not missing
         pass
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    return _LONE_UNDERSCORE.sub(r"\\_", text)
 
 
 @cache
