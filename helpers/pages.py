@@ -244,7 +244,8 @@ def to_html(nb, hide_code: bool, run_id: str = "") -> str:
 def _thumbnail(run_dir: Path, job: str) -> str:
     """A data: URI of the job's first figure, downscaled; "" when it has none.
 
-    The first figure is the first SVG the notebook displays, matched to its saved file; the
+    The first figure is the first SVG the notebook displays, matched to its saved file (see
+    :func:`_svg_key`); the
     PNG beside that file is scaled down with Pillow and written without metadata, so the
     same figure always gives the same bytes.
     """
@@ -260,9 +261,9 @@ def _thumbnail(run_dir: Path, job: str) -> str:
                   for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})), None)
     if first is None:
         return ""
-    first = "".join(first) if isinstance(first, list) else first
+    first = _svg_key("".join(first) if isinstance(first, list) else first)
     png = next((svg.with_suffix(".png") for svg in sorted(figures.glob("*.svg"))
-                if svg.read_text(encoding="utf-8").strip() == first.strip()), None)
+                if _svg_key(svg.read_text(encoding="utf-8")) == first), None)
     if png is None or not png.is_file():
         return ""
     from PIL import Image
@@ -273,6 +274,17 @@ def _thumbnail(run_dir: Path, job: str) -> str:
         buf = io.BytesIO()
         small.save(buf, format="PNG", optimize=False)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _svg_key(text: str) -> tuple:
+    """What identifies a matplotlib SVG however it was serialized: its viewBox and element ids.
+
+    IPython re-serializes the SVG it displays (attribute order, prolog), so the displayed
+    figure and its file differ in bytes; matplotlib's ids are hashes of the drawing (fixed
+    salt) and keep their order.
+    """
+    box = re.search(r'viewBox="([^"]*)"', text)
+    return (box.group(1) if box else "", tuple(re.findall(r'\sid="([^"]+)"', text)))
 
 
 def headline_figures(tables: dict | None = None) -> list[tuple[str, list[tuple[str, int]]]]:
