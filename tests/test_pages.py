@@ -272,3 +272,13 @@ def test_the_first_figure_is_the_thumbnail(run_dir):
         assert thumb.width == pages.THUMBNAIL[0] or thumb.height == pages.THUMBNAIL[1]
         assert abs(thumb.width / thumb.height - full.width / full.height) < 0.02
     assert pages._thumbnail(run_dir, "no-such-job") == ""
+
+
+def test_the_contents_nest_subsections_under_their_section():
+    body = "".join(f'<h{n} id="{a}">{a.upper()} &amp; co<a class="anchor-link" href="#{a}">¶</a>'
+                   f"</h{n}>" for n, a in ((1, "t"), (2, "a"), (3, "b"), (3, "c"), (2, "d")))
+    assert pages._toc(body) == (
+        "<nav class='report-toc'><h2>Contents</h2><ol><li><a href=\"#a\">A &amp; co</a><ol>"
+        "<li><a href=\"#b\">B &amp; co</a></li><li><a href=\"#c\">C &amp; co</a></li></ol>"
+        "</li><li><a href=\"#d\">D &amp; co</a></li></ol></nav>")
+    assert pages._toc("<p>no sections</p>") == ""
