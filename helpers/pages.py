@@ -375,7 +375,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;m
 padding:0 1em;color:#1f2328}
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em}h3{font-size:1em;margin:.4em 0}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(16em,1fr));gap:1em}
-.figures table{border-collapse:collapse;width:100%;font-size:.9em}
+.figures table{border-collapse:collapse;width:100%;font-size:.9em;align-self:start}
 .figures caption{font-weight:bold;text-align:left;padding-bottom:.3em}
 .figures td{border-bottom:1px solid #eee;padding:2px 4px}.figures td.n{text-align:right}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(15em,1fr));gap:1em}
