@@ -96,6 +96,17 @@ def load_sources() -> list[dict[str, str]]:
             for row in frame.astype(object).where(frame.notna(), None).to_dict("records")]
 
 
+def _or_error(read):
+    """What ``read()`` returns, or the message of the project error that stopped it: a page
+    still gets written when the data it describes is damaged, and says so."""
+    from helpers.exceptions import ProjectError
+
+    try:
+        return read()
+    except ProjectError as exc:
+        return str(exc)
+
+
 def data_hash(folder: Path | None = None) -> str:
     """sha256 of the data package: of each processed table's name and sha256, in name order."""
     folder = Path(folder or paths.PROCESSED)
@@ -107,8 +118,12 @@ def data_hash(folder: Path | None = None) -> str:
 
 def _subject() -> str:
     from helpers import profile
+    from helpers.exceptions import ProjectError
 
-    return profile.subject().name
+    try:
+        return profile.subject().name
+    except ProjectError:  # the page is still written; the title just names no country
+        return "the subject"
 
 
 def _versions() -> dict[str, str]:
@@ -146,8 +161,11 @@ def _parameters_html(parameters: dict[str, Any]) -> str:
     return f"<dl class='report-params'>{items}</dl>"
 
 
-def _sources_html(sources: list[dict[str, str]]) -> str:
+def _sources_html(sources: list[dict[str, str]] | str) -> str:
+    """The sources as a list; a string is the error that kept them from being read."""
     e = html.escape
+    if isinstance(sources, str):
+        return f"<p class='report-failed'>The sources could not be read: {e(sources)}</p>"
     items = []
     for s in sources:
         title = e(s.get("title", "") or s.get("source", ""))
@@ -249,7 +267,7 @@ def to_html(nb, hide_code: bool, run_id: str = "") -> str:
                                  exclude_output_prompt=hide_code)
     exporter.register_filter("safe_markdown", render_markdown)
     resources = {
-        "report_header": _header(nb, run_id, load_sources(), data_hash()),
+        "report_header": _header(nb, run_id, _or_error(load_sources), data_hash()),
         "report_css": _asset("report.css"),
         "report_js": _asset("tables.js").replace("__MIN_ROWS__", str(TABLE_MIN_ROWS)),
     }
@@ -406,10 +424,13 @@ def write_index(run_dir: Path, outcomes: list, hide_code: bool, changes_html: st
     sections = []
     if changes_html:
         sections.append(f"<section class='changes'>{changes_html}</section>")
-    groups = "".join(
-        f"<table><caption>{e(heading)}</caption>"
-        + "".join(f"<tr><td>{e(label)}</td><td class='n'>{n}</td></tr>" for label, n in rows)
-        + "</table>" for heading, rows in headline_figures())
+    figures = _or_error(headline_figures)
+    groups = (f"<p class='error'>The dataset could not be read: {e(figures)}</p>"
+              if isinstance(figures, str) else "".join(
+                  f"<table><caption>{e(heading)}</caption>"
+                  + "".join(f"<tr><td>{e(label)}</td><td class='n'>{n}</td></tr>"
+                            for label, n in rows)
+                  + "</table>" for heading, rows in figures))
     sections.append(f"<section><h2>The dataset</h2><div class='figures'>{groups}</div>"
                     "</section>")
     if failed:
@@ -436,7 +457,7 @@ def write_index(run_dir: Path, outcomes: list, hide_code: bool, changes_html: st
 checksum are in <a href="manifest.json">manifest.json</a>.</p></header>
 {chr(10).join(sections)}
 <footer><h2>Provenance</h2>
-{_sources_html(load_sources())}
+{_sources_html(_or_error(load_sources))}
 <p>Data package sha256 <code>{e(data_hash())}</code>.</p>
 <p>Packages: {versions}.</p></footer>
 </body></html>

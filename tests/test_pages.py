@@ -282,3 +282,21 @@ def test_the_contents_nest_subsections_under_their_section():
         "<li><a href=\"#b\">B &amp; co</a></li><li><a href=\"#c\">C &amp; co</a></li></ol>"
         "</li><li><a href=\"#d\">D &amp; co</a></li></ol></nav>")
     assert pages._toc("<p>no sections</p>") == ""
+
+
+def test_pages_are_still_written_when_the_data_they_describe_is_damaged(tmp_path, monkeypatch):
+    import shutil
+
+    broken = tmp_path / "processed"
+    shutil.copytree(paths.PROCESSED, broken)
+    (broken / "sources.csv").unlink()
+    (broken / "missions.csv").write_text("not,a,table\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "PROCESSED", broken)
+    run = tmp_path / "run"
+    run.mkdir()
+    page = pages.write_index(run, [outcome("x", "03-trade-figures")], True).read_text(
+        encoding="utf-8")
+    assert "The dataset could not be read:" in page and "missions.csv" in page
+    assert "The sources could not be read:" in page and "sources.csv is missing" in page
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T")])
+    assert "sources.csv is missing" in pages.to_html(nb, hide_code=True)
