@@ -16,7 +16,6 @@ completes; ``reports/latest`` then points at it. A failed or interrupted run nev
 from __future__ import annotations
 
 import argparse
-import copy
 import hashlib
 import html
 import json
@@ -30,8 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers import params, paths
-from helpers.datapackage import subject
+from helpers import pages, params, paths
 from helpers.exceptions import ParameterError, ProjectError
 
 CONFIG = paths.ROOT / "reports.yaml"
@@ -251,7 +249,8 @@ def run_job(job: Job, run_dir: Path, hide_code: bool) -> Outcome:
         nb.cells.insert(0, banner)
     t2 = time.perf_counter()
     nbformat.write(nb, run_dir / f"{job.name}.ipynb")
-    (run_dir / f"{job.name}.html").write_text(to_html(nb, hide_code), encoding="utf-8")
+    page = pages.to_html(nb, hide_code, run_id=run_dir.name.removeprefix(".tmp-"))
+    (run_dir / f"{job.name}.html").write_text(page, encoding="utf-8")
     seconds["export"] = time.perf_counter() - t2
     return Outcome(job.name, job.notebook, job.parameters, status, error,
                    {k: round(v, 3) for k, v in seconds.items()})
@@ -260,21 +259,6 @@ def run_job(job: Job, run_dir: Path, hide_code: bool) -> Outcome:
 def _error_line(exc) -> str:
     ename, evalue = getattr(exc, "ename", ""), getattr(exc, "evalue", "")
     return f"{ename}: {evalue}" if ename else str(exc).strip().splitlines()[-1]
-
-
-def to_html(nb, hide_code: bool) -> str:
-    """HTML of an executed notebook, code hidden on request.
-
-    Source text reaches the HTML escaped: pandas escapes table cells and the notebooks escape
-    what they interpolate into Markdown. nbconvert's own sanitizer is off because it mangles
-    pandas tables (it escapes ``</tbody>``).
-    """
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab", exclude_input=hide_code,
-                            exclude_input_prompt=hide_code, exclude_output_prompt=hide_code)
-    body, _ = exporter.from_notebook_node(copy.deepcopy(nb))
-    return body
 
 
 def _worker(args: tuple[Job, str, bool]) -> Outcome:
@@ -325,7 +309,7 @@ def run(jobs: list[Job], out: Path, workers: int, hide_code: bool = True,
         return None, list(outcomes.values())
     bar.close()
     ordered = [outcomes[j.name] for j in jobs]
-    write_index(tmp, run_id, ordered, hide_code)
+    pages.write_index(tmp, ordered, hide_code)
     write_manifest(tmp, run_id, ordered, started, config)
     final = out / run_id
     os.replace(tmp, final)
@@ -361,37 +345,6 @@ def _point_latest(out: Path, run_id: str) -> None:
     if link.exists() and not link.is_symlink():
         shutil.rmtree(link)
     os.replace(tmp_link, link)
-
-
-def write_index(run_dir: Path, run_id: str, outcomes: list[Outcome], hide_code: bool) -> None:
-    """index.html: every report with its parameters, status, duration and links (escaped)."""
-    e = html.escape
-    rows = []
-    for o in outcomes:
-        took = sum(o.seconds.values())
-        status = "ok" if o.status == "ok" else f"failed: {o.error.splitlines()[0]}"
-        rows.append(
-            f"<tr class='{e(o.status)}'><td>{e(o.name)}</td><td>{e(o.notebook)}</td>"
-            f"<td><code>{e(json.dumps(o.parameters, ensure_ascii=False, sort_keys=True))}"
-            f"</code></td><td>{e(status)}</td><td>{took:.1f} s</td>"
-            f"<td><a href='{e(o.name)}.html'>HTML</a> · <a href='{e(o.name)}.ipynb'>notebook"
-            "</a></td></tr>")
-    failed = sum(o.status != "ok" for o in outcomes)
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Reports {e(run_id)}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}tr.failed{{background:#fdd}}
-</style></head><body>
-<h1>Foreign relations of {e(subject().name)}: reports</h1>
-<p>Run <code>{e(run_id)}</code>: {len(outcomes)} reports, {failed} failed.
-Code cells are {'hidden' if hide_code else 'shown'} in the HTML. Details in
-<a href="manifest.json">manifest.json</a>.</p>
-<table><tr><th>report</th><th>notebook</th><th>parameters</th><th>status</th>
-<th>duration</th><th>files</th></tr>
-{chr(10).join(rows)}
-</table></body></html>
-"""
-    (run_dir / "index.html").write_text(page, encoding="utf-8")
 
 
 def write_manifest(run_dir: Path, run_id: str, outcomes: list[Outcome], started: float,

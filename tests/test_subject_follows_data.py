@@ -106,10 +106,10 @@ def test_the_report_runner_reads_another_build_and_titles_its_index(chile_build,
     reading the config ("'PER' is Peru"): every job of reports.yaml is checked, a profile of
     every partner included. (tests/test_notebooks_of_another_subject.py runs the notebooks.)"""
     script = (
-        "import sys; from pathlib import Path; from helpers import reports\n"
+        "import sys; from pathlib import Path; from helpers import pages, reports\n"
         "jobs = reports.read_config(reports.CONFIG)\n"
         "print(' '.join(j.name for j in jobs))\n"
-        "reports.write_index(Path(sys.argv[1]), 'run-1', [], hide_code=True)\n")
+        "pages.write_index(Path(sys.argv[1]), [], hide_code=True)\n")
     env = {**os.environ, "PROCESSED_DIR": str(chile_build)}
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=paths.ROOT,
                           env=env, capture_output=True, text=True, timeout=120)
