@@ -233,7 +233,8 @@ def test_the_index_shows_figures_cards_failures_first_and_provenance(run_dir, tm
     path = pages.write_index(run, outcomes, True, changes_html="<p id='changed'>2 new</p>")
     page = path.read_text(encoding="utf-8")
     assert page.index("id='changed'") < page.index("The dataset") < page.index(
-        "Failed reports (1)") < page.index("02-mission-coverage: How is the subject country represented")
+        "Failed reports (1)") < page.index(
+        "02-mission-coverage: How is the subject country represented")
     assert "DataError: figures.csv is missing &lt;here&gt;" in page
     assert page.index("Failed reports") < page.index("timeline-oceania") < page.index(
         "02-mission-coverage")
