@@ -21,7 +21,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP) ## Create .venv from requirements.txt (only if missing or out of date)
 
-data: $(STAMP) ## Build data/processed from data/raw (python -m helpers.build)
+data: $(STAMP) ## Build data/processed (tables, datapackage.json) and data/README.md from data/raw
 	$(PY) -m helpers.build
 
 report: data ## Build the dataset and run every report of reports.yaml into reports/

@@ -1,4 +1,5 @@
-"""Foreign relations of Peru: dataset build, loaders, charts and reports.
+"""Foreign relations of a country (the subject of the sources): dataset build, loaders, charts and
+reports.
 
 Data flows one way: ``data/raw`` (checksummed sources) -> :mod:`helpers.build` ->
 ``data/processed`` (tidy CSV tables) -> notebooks (through :mod:`helpers.load`) -> reports.

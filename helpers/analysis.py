@@ -18,7 +18,16 @@ UNIDENTIFIED = "(unidentified)"
 # Strongest first: an embassy accredited from a third country outranks a local consulate.
 COVERAGE_LEVELS = ("resident embassy", "non-resident accreditation", "other resident post",
                    "nothing stated")
-RECIPROCITY_LEVELS = ("both sides", "Peru only", "partner only", "neither")
+
+
+def reciprocity_levels(subject: str) -> tuple[str, ...]:
+    """The reciprocity levels, the second naming the subject ("Chile only")."""
+    return ("both sides", f"{subject} only", "partner only", "neither")
+
+
+def possessive(name: str) -> str:
+    """"Chile's", "United States'"."""
+    return name + ("'" if name.endswith("s") else "'s")
 
 
 def year_fraction(iso: str | None) -> float:
@@ -154,7 +163,8 @@ def _side(missions: pd.DataFrame, direction: str) -> dict[str, str]:
 
 
 def coverage(relations: pd.DataFrame, missions: pd.DataFrame, regions: list[str]):
-    """Per listed partner: how Peru is represented there, and how it is represented in Peru."""
+    """Per listed partner: how the subject is represented there (``abroad``), and how the partner
+    is represented in the subject country (``in_peru``, the name of the direction parameter)."""
     rel = select_regions(relations, regions).copy()
     abroad, inward = _side(missions, "abroad"), _side(missions, "inward")
     rel["label"] = partner_label(rel)
@@ -175,14 +185,15 @@ def coverage_shares(cov: pd.DataFrame, side: str) -> pd.DataFrame:
     return table
 
 
-def reciprocity(cov: pd.DataFrame) -> pd.DataFrame:
+def reciprocity(cov: pd.DataFrame, subject: str) -> pd.DataFrame:
     """Whether each partner has a resident embassy on both sides, one side, or neither."""
     both = (cov["abroad"] == "resident embassy") & (cov["in_peru"] == "resident embassy")
-    peru = (cov["abroad"] == "resident embassy") & ~both
+    own = (cov["abroad"] == "resident embassy") & ~both
     partner = (cov["in_peru"] == "resident embassy") & ~both
+    levels = reciprocity_levels(subject)
     level = pd.Series("neither", index=cov.index)
-    level[both], level[peru], level[partner] = "both sides", "Peru only", "partner only"
-    out = cov.assign(reciprocity=pd.Categorical(level, categories=list(RECIPROCITY_LEVELS)))
+    level[both], level[own], level[partner] = levels[0], levels[1], levels[2]
+    out = cov.assign(reciprocity=pd.Categorical(level, categories=list(levels)))
     return out[["region", "label", "iso3", "abroad", "in_peru", "reciprocity"]]
 
 
@@ -214,39 +225,75 @@ def hubs(missions: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- figures
 
 
-def paired_indicators(figures: pd.DataFrame | None = None, first: int = 2009,
-                      last: int = 2016) -> list[str]:
-    """Indicators that have a value for both years (the fact sheet's 2009-vs-2016 pairs)."""
+def paired_indicators(figures: pd.DataFrame | None = None) -> list[str]:
+    """Indicators the figures table gives for at least two years (pairs to compare)."""
     f = load.load_figures() if figures is None else figures
-    years = f.dropna(subset=["year"]).groupby("indicator")["year"].agg(set)
-    return sorted(k for k, v in years.items() if {first, last} <= v)
+    years = f.dropna(subset=["year"]).groupby("indicator")["year"].agg(lambda y: len(set(y)))
+    return sorted(k for k, n in years.items() if n >= 2)
 
 
-def growth(figures: pd.DataFrame, indicators: list[str], first: int = 2009,
-           last: int = 2016) -> pd.DataFrame:
-    """Growth multiple and compound annual growth rate, with bounds carried through.
+def growth(figures: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
+    """Growth from each indicator's first to its last year: multiple and compound annual rate,
+    with bounds carried through.
 
     A "more than" value at the end makes the growth a lower bound ("at least"); at the start,
     an upper bound ("at most"). Both bounds at once leave the growth unknown.
     """
     rows = []
     for ind in indicators:
-        f = figures[figures["indicator"] == ind]
+        f = figures[(figures["indicator"] == ind) & figures["year"].notna()]
+        first, last = int(f["year"].min()), int(f["year"].max())
         a = f[f["year"] == first].iloc[0]
         b = f[f["year"] == last].iloc[0]
         multiple = float(b["value"]) / float(a["value"])
-        years = last - first
-        cagr = multiple ** (1 / years) - 1
+        cagr = multiple ** (1 / (last - first)) - 1
         lower_b = b["qualifier"] in ("more-than", "at-least")
         lower_a = a["qualifier"] in ("more-than", "at-least")
         bound = ("unknown" if lower_a and lower_b else "at least" if lower_b
                  else "at most" if lower_a else "exact")
         rows.append(dict(indicator=ind, label=a["label"], unit=a["unit"],
+                         partner_iso3=a["partner_iso3"], start_year=first,
                          start_value=float(a["value"]), start_qualifier=a["qualifier"],
-                         end_value=float(b["value"]), end_qualifier=b["qualifier"],
-                         multiple=multiple, cagr=cagr, bound=bound,
-                         source=a["source"], line=int(a["line"])))
-    return pd.DataFrame(rows)
+                         end_year=last, end_value=float(b["value"]),
+                         end_qualifier=b["qualifier"], multiple=multiple, cagr=cagr,
+                         bound=bound, source=a["source"], line=int(a["line"])))
+    return pd.DataFrame(rows, columns=[
+        "indicator", "label", "unit", "partner_iso3", "start_year", "start_value",
+        "start_qualifier", "end_year", "end_value", "end_qualifier", "multiple", "cagr",
+        "bound", "source", "line"])
+
+
+def years_compared(growth: pd.DataFrame) -> str:
+    """'1990 against 2000', or 'first year against last' when the pairs differ."""
+    pairs = set(zip(growth["start_year"], growth["end_year"], strict=True))
+    if len(pairs) == 1:
+        first, last = pairs.pop()
+        return f"{first} against {last}"
+    return "first year against last"
+
+
+def years_span(growth: pd.DataFrame) -> str:
+    """'1990-2000' for a file name, or 'first-last' when the pairs differ."""
+    pairs = set(zip(growth["start_year"], growth["end_year"], strict=True))
+    return "-".join(map(str, pairs.pop())) if len(pairs) == 1 else "first-last"
+
+
+def partners_of(growth: pd.DataFrame) -> list[str]:
+    """ISO3 of the partners the charted figures concern, in order of appearance."""
+    return list(dict.fromkeys(growth["partner_iso3"].dropna()))
+
+
+def agreement_between(events: pd.DataFrame, partners: list[str], first: int,
+                      last: int) -> dict | None:
+    """The first agreement with one of ``partners`` dated within [first, last] (the events
+    table's row: date, summary, source, line), or None."""
+    e = events[events["partner_iso3"].isin(partners) & (events["kind"] == "agreement")]
+    e = e[e["date"].str.slice(0, 4).astype(int).between(first, last)]
+    if e.empty:
+        return None
+    r = e.sort_values(["date", "source", "line"]).iloc[0]
+    return dict(year=int(r["date"][:4]), date=r["date"], partner_iso3=r["partner_iso3"],
+                summary=r["summary"], source=r["source"], line=int(r["line"]))
 
 
 def describe_growth(row) -> str:
@@ -273,18 +320,24 @@ def money(value: float, scale: str, qualifier: str = "exact") -> str:
     return f"{word}${scaled(value, scale):,.2f} {scale[:-1]}"  # "billions" -> "billion"
 
 
+def amount(value: float, unit: str, scale: str, qualifier: str = "exact") -> str:
+    """A figure in words: money at the chosen scale, anything else in its own unit."""
+    if unit == "USD":
+        return money(value, scale, qualifier)
+    number = f"{value:,.0f}" if value == int(value) else f"{value:,g}"
+    return f"{QUALIFIER_WORDS.get(qualifier, '')}{number} {unit}"
+
+
+def axis_value(value: float, unit: str, scale: str) -> float:
+    """The value as the charts plot it: money at the chosen scale, anything else as it is."""
+    return scaled(value, scale) if unit == "USD" else value
+
+
 def other_figures(figures: pd.DataFrame, shown: list[str]) -> pd.DataFrame:
     """Every figure not charted, with its unit and qualifier, for the table below the charts."""
     rest = figures[~figures["indicator"].isin(shown)]
     return rest[["indicator", "label", "partner_iso3", "year", "period", "value", "unit",
                  "qualifier", "source", "line"]].reset_index(drop=True)
-
-
-def event_year(events: pd.DataFrame, partner: str, kind: str, pattern: str) -> int | None:
-    """Year of the first event of a kind whose summary matches a pattern (e.g. the PTPA)."""
-    e = events[(events["partner_iso3"] == partner) & (events["kind"] == kind)
-               & events["summary"].str.contains(pattern, regex=True)]
-    return int(str(e.iloc[0]["date"])[:4]) if len(e) else None
 
 
 def stack(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:

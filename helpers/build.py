@@ -2,7 +2,8 @@
 
 Reads ``--raw`` (default data/raw, with its manifest), checks every checksum, extracts the
 records, validates each table against helpers.schema, and writes sorted UTF-8 CSV to ``--out``
-(default data/processed) plus the generated data dictionary. Prints what it read.
+(default data/processed), its ``datapackage.json`` descriptor and the data dictionary rendered
+from it. Prints what it read.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 import sys
 from pathlib import Path
 
-from helpers import paths, schema
+from helpers import datapackage, paths, schema
 from helpers.exceptions import ProjectError
 from helpers.sources import Manifest, read_manifest, read_source
 from helpers.statements import read_article, read_fact_sheet
@@ -44,9 +45,10 @@ def build(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> dict[st
         target = out / table.file
         schema.validate_rows(table, table.names, rows, str(target))
         _write_if_changed(target, to_csv(table.names, rows))
+    descriptor = datapackage.write(out, manifest, result.counts)  # next to the tables
     default = out.resolve() == paths.DEFAULT_PROCESSED.resolve()
     readme = paths.DATA_README if default else out / "README.md"
-    _write_if_changed(readme, schema.data_dictionary(tables["sources"], result.counts) + "\n")
+    _write_if_changed(readme, datapackage.render_readme(descriptor) + "\n")
     return result.counts
 
 

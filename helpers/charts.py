@@ -61,16 +61,19 @@ def setup() -> None:
     })
 
 
-def source_note(frame: pd.DataFrame, sources: pd.DataFrame) -> str:
-    """'Source: <publisher>, "<title>" (<date>, <licence>)' for the sources a chart uses."""
+def source_note(frame: pd.DataFrame) -> str:
+    """'Source: <publisher>, "<title>" (<date>, <licence>)' for the sources a chart uses, as the
+    descriptor of the processed tables records them (all of them when the frame names none)."""
+    from helpers import datapackage
+
     used = set()
     for column in ("source", "established_source"):
         if column in frame:
             used |= set(frame[column].dropna().astype(str))
-    used = sorted(used)
-    rows = sources[sources["source"].isin(used)] if used else sources
-    parts = [f"{r.publisher}, “{r.title}” ({r.date}; {r.licence}), {r.source}"
-             for r in rows.itertuples(index=False)]
+    sources = sorted(datapackage.sources(), key=lambda s: s["file"])
+    rows = [s for s in sources if s["file"] in used] if used else sources
+    parts = [f"{s['publisher']}, “{s['title']}” ({s['date']}; {s['licence']}), {s['file']}"
+             for s in rows]
     return "Source: " + "; ".join(parts)
 
 
@@ -208,8 +211,20 @@ def record(table: pd.DataFrame, name: str, output_dir: str | Path) -> pd.DataFra
 
 
 def output_dir(notebook: str, given: str) -> Path:
-    """The folder a notebook saves figures to: its parameter, or build/figures/<notebook>."""
-    return Path(given) if given else paths.ROOT / "build" / "figures" / notebook
+    """The folder a notebook saves figures to (made here): its parameter, or
+    build/figures/<notebook>. ParameterError naming ``output_dir`` if it cannot be made."""
+    from helpers.exceptions import ParameterError
+
+    out = Path(given) if given else paths.ROOT / "build" / "figures" / notebook
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".writable"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ParameterError(f"{notebook}: parameter 'output_dir': cannot write figures to "
+                             f"{str(out)!r} ({exc.strerror or exc})") from None
+    return out
 
 
 setup()
@@ -225,7 +240,7 @@ def _empty(ax, message: str) -> None:
 # ---------------------------------------------------------------- 01 timeline
 
 
-def relations_timeline(dated: pd.DataFrame, note: str, start: int, end: int):
+def relations_timeline(dated: pd.DataFrame, note: str, start: int, end: int, subject: str):
     """When relations began with each partner: colour = region, marker = date precision.
 
     A date known only to the year is drawn as an open square at mid-year; a month as a
@@ -258,7 +273,7 @@ def relations_timeline(dated: pd.DataFrame, note: str, start: int, end: int):
                 Line2D([], [], marker="s", ls="", color="#444444", markerfacecolor="white",
                        label="year only")]
     ax.legend(handles=handles, loc="lower left", ncol=2, frameon=True)
-    _finish(fig, "When Peru's relations began, by partner", note)
+    _finish(fig, f"When {analysis.possessive(subject)} relations began, by partner", note)
     return fig
 
 
@@ -361,7 +376,7 @@ def coverage_bars(shares: dict[str, pd.DataFrame], counts: dict[str, pd.Series],
     return fig
 
 
-def hub_bars(hubs: pd.DataFrame, note: str):
+def hub_bars(hubs: pd.DataFrame, note: str, subject: str):
     """Third-country cities carrying non-resident accreditation, by partners served."""
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.45 * len(hubs) + 1.5)))
     if hubs.empty:
@@ -381,9 +396,10 @@ def hub_bars(hubs: pd.DataFrame, note: str):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Partners served from the city (count)")
     ax.set_ylabel("Hub city (country)")
-    ax.legend(handles=[Patch(facecolor=colors["abroad"], label="Peru's post, accredited to"),
+    ax.legend(handles=[Patch(facecolor=colors["abroad"],
+                             label=f"{analysis.possessive(subject)} post, accredited to"),
                        Patch(facecolor=colors["inward"], label="partner's post, accredited "
-                             "to Peru")], loc="lower right")
+                             f"to {subject}")], loc="lower right")
     _finish(fig, "Accreditation hubs: non-resident posts by city", note)
     return fig
 
@@ -392,34 +408,38 @@ def hub_bars(hubs: pd.DataFrame, note: str):
 
 
 def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: int | None,
-                 first: int = 2009, last: int = 2016):
-    """One slope per indicator from the first to the last year; bounds drawn as bounds.
+                 title: str):
+    """One slope per indicator from its first to its last year; bounds drawn as bounds.
 
     A "more than" value is an open marker with an upward arrow and the words "more than", never
-    a plain point; the growth it implies is labelled "at least".
+    a plain point; the growth it implies is labelled "at least". Money is plotted at ``scale``,
+    other units as they are.
     """
     n = max(len(growth), 1)
     fig, axes = plt.subplots(1, n, figsize=(4 * n + 1, 4.2), squeeze=False)
     if growth.empty:
         _empty(axes[0][0], "no indicators selected")
     for ax, r in zip(axes[0], growth.itertuples(index=False), strict=False):
-        a, b = analysis.scaled(r.start_value, scale), analysis.scaled(r.end_value, scale)
+        first, last = int(r.start_year), int(r.end_year)
+        a = analysis.axis_value(r.start_value, r.unit, scale)
+        b = analysis.axis_value(r.end_value, r.unit, scale)
         ax.plot([first, last], [a, b], color="#0072B2", lw=2,
                 ls="--" if r.bound != "exact" else "-")
-        for year, value, q in ((first, a, r.start_qualifier), (last, b, r.end_qualifier)):
+        for year, value, raw, q in ((first, a, r.start_value, r.start_qualifier),
+                                    (last, b, r.end_value, r.end_qualifier)):
             bound = q in ("more-than", "at-least")
             ax.plot(year, value, marker="o", ms=9, color="#0072B2",
                     markerfacecolor="white" if bound else "#0072B2", markeredgewidth=2)
-            label = analysis.money(value * analysis.SCALE_FACTORS[scale], scale, q)
+            label = analysis.amount(raw, r.unit, scale, q)
             if bound:
                 ax.annotate("", xy=(year, value * 1.25), xytext=(year, value),
                             arrowprops=dict(arrowstyle="->", color="#D55E00", lw=1.8))
             ax.text(year + (0.3 if year == last else -0.3), value, label,
                     ha="left" if year == last else "right", va="center", fontsize=8,
                     color="#D55E00" if bound else "#222222")
-        if agreement_year is not None:
+        if agreement_year is not None and first <= agreement_year <= last:
             ax.axvline(agreement_year, color="#999999", ls=":", lw=1.2)
-            ax.text(agreement_year + 0.1, ax.get_ylim()[1], "trade agreement\nin force",
+            ax.text(agreement_year + 0.1, ax.get_ylim()[1], "agreement",
                     fontsize=7, color="#666666", va="top")
         top = max(a, b) * 1.45
         ax.set_ylim(0, top)
@@ -429,8 +449,8 @@ def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: in
         ax.set_title(_wrap(r.label, 34) + "\n" + _wrap(f"growth: {growth_text}", 34),
                      fontsize=9)
         ax.set_xlabel("Year")
-        ax.set_ylabel(f"U.S. dollars ({scale}, nominal)")
-    _finish(fig, "U.S.–Peru trade, 2009 against 2016", note)
+        ax.set_ylabel(f"U.S. dollars ({scale}, nominal)" if r.unit == "USD" else r.unit)
+    _finish(fig, title, note)
     return fig
 
 

@@ -2,39 +2,47 @@
 
 Types: categoricals for closed vocabularies (region, post type, kind, ...), nullable integers
 for years and lines, booleans as booleans, strings elsewhere; an empty cell is missing (<NA>).
-Every file is checked against helpers.schema on load; a missing or invalid file raises
-DataError naming the file, the column and the rows, and how to rebuild.
+Before parsing, every file's size and sha256 are checked against the folder's descriptor
+(``datapackage.json``, see helpers.datapackage), so a truncated, edited or missing table is
+refused, never half-read; then it is checked against helpers.schema. Every failure raises
+DataError naming the file, what differs (or the column and the rows), and how to rebuild.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 from pathlib import Path
 
-from helpers import paths, schema
+from helpers import datapackage, paths, schema
 from helpers.exceptions import DataError, SchemaError
 
-_REBUILD = "rebuild it with `make data` (python -m helpers.build)"
+_REBUILD = datapackage.REBUILD
+_EXTRA = "\x00extra"  # DictReader's key for cells beyond the header
 _CACHE: dict[tuple, object] = {}
 
 
 def _read(table: schema.Table, folder: Path):
     import pandas as pd
 
-    path = Path(folder) / table.file
-    if not path.is_file():
-        raise DataError(f"{path} is missing; {_REBUILD}")
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    path, data = datapackage.verified_bytes(table.name, folder)
+    key = (str(path), hashlib.sha256(data).digest())
     if key in _CACHE:
         return _CACHE[key].copy()
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = list(reader.fieldnames or [])
-            rows = list(reader)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path} is not UTF-8 ({exc}); {_REBUILD}") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA)
+    header = list(reader.fieldnames or [])
+    rows = list(reader)
+    for i, row in enumerate(rows, start=2):
+        if _EXTRA in row or None in row.values():
+            cells = sum(v is not None for k, v in row.items() if k != _EXTRA)
+            cells += len(row.get(_EXTRA, ()))
+            raise DataError(f"{path}: row {i} has {cells} cells where the header has "
+                            f"{len(header)}; {_REBUILD}")
     try:
         schema.validate_rows(table, header, rows, str(path))
     except SchemaError as exc:

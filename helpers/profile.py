@@ -15,19 +15,23 @@ from functools import cache
 
 import pandas as pd
 
-from helpers import analysis, load, paths, places
+from helpers import analysis, datapackage, load, places
 from helpers.exceptions import ParameterError
-from helpers.sources import Subject, read_manifest
+from helpers.pages import escape_md
+from helpers.sources import Subject
 
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
 NO_PARTNER = "no single partner"
 _UNIT_WORDS = {"multiple": " times", "percent": "%"}
 
 
-@cache
-def subject() -> Subject:
-    """The country whose foreign relations the sources describe (data/raw/manifest.toml)."""
-    return read_manifest(paths.RAW).subject
+def subject(folder=None) -> Subject:
+    """The country whose foreign relations the processed tables describe (name, iso3, capital).
+
+    Read from the descriptor of ``paths.PROCESSED`` (``PROCESSED_DIR``), never from data/raw,
+    so it follows whichever build the notebooks read.
+    """
+    return datapackage.subject(folder)
 
 
 # ---------------------------------------------------------------- names
@@ -195,9 +199,7 @@ def mentions_of(statements: pd.DataFrame, iso3: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- words
 
 
-def possessive(name: str) -> str:
-    """"Peru's", "United States'"."""
-    return name + ("'" if name.endswith("s") else "'s")
+possessive = analysis.possessive  # "Chile's", "United States'"
 
 
 def side_labels(subject_name: str, name: str) -> dict[str, str]:
@@ -220,23 +222,27 @@ def describe_figure(row) -> str:
 
 def describe_relation(rows: pd.DataFrame, iso3: str) -> str:
     """Where the partner sits in the tables, when relations began, how sure that is."""
-    name = places.name_of(iso3)
+    name = escape_md(places.name_of(iso3))
     own = rows[rows["match"] == "the row's partner"]
     parts = []
     if iso3 in places.sovereign():
-        parts.append(f"{name} is a territory of {places.name_of(places.sovereign()[iso3])}: "
+        parts.append(f"{name} is a territory of "
+                     f"{escape_md(places.name_of(places.sovereign()[iso3]))}: "
                      "the build counts posts in it as posts in its sovereign.")
     if own.empty:
         parts.append(f"{name} has no row in the article's bilateral tables.")
     for r in own.to_dict("records"):
         how = ("the row names it" if r["resolution"] == "stated" else
-               f"the row does not name it; the build {r['resolution']} it from: {r['reason']}")
-        parts.append(f"{name} is listed under **{r['region']}** ({r['source']}, line "
+               f"the row does not name it; the build {r['resolution']} it from: "
+               f"{escape_md(r['reason'])}")
+        parts.append(f"{name} is listed under **{escape_md(r['region'])}** "
+                     f"({escape_md(r['source'])}, line "
                      f"{r['line']}; {how}).")
         parts.append(_established(r))
     for r in rows[rows["match"] != "the row's partner"].to_dict("records"):
-        names = [places.name_of(c) for c in r["candidates"].split(";")]
-        parts.append(f"An unidentified row under **{r['region']}** ({r['source']}, line "
+        names = [escape_md(places.name_of(c)) for c in r["candidates"].split(";")]
+        parts.append(f"An unidentified row under **{escape_md(r['region'])}** "
+                     f"({escape_md(r['source'])}, line "
                      f"{r['line']}) may be {name}: the evidence leaves {', '.join(names)}. "
                      + _established(r, "Relations with that country"))
     return " ".join(parts)
@@ -245,14 +251,14 @@ def describe_relation(rows: pd.DataFrame, iso3: str) -> str:
 def _established(r: dict, what: str = "Relations") -> str:
     if pd.isna(r["established"]):
         return f"The sources give no date for when {what.lower()} began."
-    text = (f"{what} began in **{r['established']}** (known to the "
-            f"{r['established_precision']}; {r['established_source']}, line "
+    text = (f"{what} began in **{escape_md(r['established'])}** (known to the "
+            f"{escape_md(r['established_precision'])}; {escape_md(r['established_source'])}, line "
             f"{r['established_line']}")
     if r["established_source"] != r["source"]:
-        text += f", a date the row's own source, {r['source']}, does not give"
+        text += f", a date the row's own source, {escape_md(r['source'])}, does not give"
     text += ")."
     if pd.notna(r["established_caveat"]):
-        text += f" Caveat: {r['established_caveat']}"
+        text += f" Caveat: {escape_md(r['established_caveat'])}"
     return text
 
 
@@ -275,8 +281,10 @@ def counts(rows: pd.DataFrame, **tables: pd.DataFrame) -> dict[str, int]:
 def overview(query: str, iso3: str, held: dict[str, int]) -> str:
     """Who the query resolved to, and what the sources hold about it (or that they say nothing)."""
     name = places.name_of(iso3)
-    asked = "" if places.fold(query) == places.fold(name) else f", read from `{query}`"
-    text = f"**{name}** ({iso3}{asked}). "
+    code = " ".join(str(query).replace("`", "'").split())  # a code span shows it literally
+    asked = "" if places.fold(query) == places.fold(name) else f", read from `{code}`"
+    name = escape_md(name)
+    text = f"**{name}** ({escape_md(iso3)}{asked}). "
     if not any(held.values()):
         return text + f"The sources say nothing about {name}."
     parts = [f"**{n}** {COUNTS[key]}" for key, n in held.items() if n]
@@ -285,6 +293,7 @@ def overview(query: str, iso3: str, held: dict[str, int]) -> str:
 
 def describe_posts(posts: pd.DataFrame, hosted: pd.DataFrame, subject: str, name: str) -> str:
     """How many posts each side keeps for the other, resident or not, open or closed."""
+    subject, name = escape_md(subject), escape_md(name)
     if posts.empty:
         text = (f"The sources name no diplomatic post between {subject} and {name}, so there "
                 "is nothing to draw.")
@@ -298,9 +307,9 @@ def describe_posts(posts: pd.DataFrame, hosted: pd.DataFrame, subject: str, name
     if len(hosted):
         text += (f" {possessive(name)} cities also host **{len(hosted)}** post(s) serving other "
                  f"relationships: " + "; ".join(
-                     f"{possessive(places.name_of(r['sending_iso3']))} {r['post_type']} in "
-                     f"{r['city']} "
-                     f"for {places.name_of(r['accredited_to_iso3'])}"
+                     f"{escape_md(possessive(places.name_of(r['sending_iso3'])))} "
+                     f"{escape_md(r['post_type'])} in {escape_md(r['city'])} "
+                     f"for {escape_md(places.name_of(r['accredited_to_iso3']))}"
                      for r in hosted.to_dict("records")) + ".")
     return text
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import copy
 import ctypes
 import dataclasses
 import fcntl
@@ -48,8 +47,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers import params, paths
+from helpers import pages, params, paths
 from helpers.exceptions import ParameterError, ProjectError, RunRefusedError
+from helpers.pages import data_hash  # the data package's hash, one definition
 
 CONFIG = paths.ROOT / "reports.yaml"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -164,9 +164,10 @@ def _job(path: Path, i: int, entry: Any, folder: Path | None = None) -> Job:
     notebook = entry.get("notebook")
     notebook_file = None
     if folder is None:
-        if notebook not in params.SPECS:
-            raise ConfigError(f"{path}: {label}: field 'notebook': unknown notebook "
-                              f"{notebook!r}; notebooks are: {', '.join(params.SPECS)}")
+        try:  # by stem or by path, as ploomber and Airflow name notebooks
+            notebook = params.notebook_name(notebook)
+        except ParameterError as exc:
+            raise ConfigError(f"{path}: {label}: field 'notebook': {exc}") from None
     else:
         available = sorted(p.stem for p in folder.glob("*.ipynb"))
         if not isinstance(notebook, str) or notebook not in available:
@@ -180,7 +181,7 @@ def _job(path: Path, i: int, entry: Any, folder: Path | None = None) -> Job:
         raise ConfigError(f"{path}: {label}: field 'parameters': output_dir is set by the "
                           "runner (figures go to the run folder)")
     try:
-        if notebook in params.SPECS:
+        if notebook in params.notebooks():  # the project's notebooks: every rule applies
             params.check(notebook, values)
         else:
             _check_declared(notebook, notebook_file, values)
@@ -248,17 +249,6 @@ def _expand(path: Path, i: int, entry: Any, folder: Path | None = None) -> list[
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def data_hash(folder: Path) -> str:
-    """The data package's hash: its datapackage.json's bytes, else the sorted table hashes."""
-    folder = Path(folder)
-    descriptor = folder / "datapackage.json"
-    if descriptor.is_file():
-        return _sha256(descriptor.read_bytes())
-    listing = "".join(f"{p.name} {_sha256(p.read_bytes())}\n"
-                      for p in sorted(folder.glob("*.csv")))
-    return _sha256(listing.encode("utf-8"))
 
 
 def helpers_hash() -> str:
@@ -614,8 +604,9 @@ class _Worker:
             nb.cells.insert(0, banner)
         t2 = time.perf_counter()
         nbformat.write(nb, run_dir / f"{job.name}.ipynb")
-        (run_dir / f"{job.name}.html").write_text(to_html(nb, self.settings.hide_code),
-                                                  encoding="utf-8")
+        page = pages.to_html(nb, self.settings.hide_code, run_id=run_dir.name.removeprefix(
+            ".tmp-"))
+        (run_dir / f"{job.name}.html").write_text(page, encoding="utf-8")
         seconds["export"] = time.perf_counter() - t2
         return Outcome(job.name, job.notebook, job.parameters, status, error,
                        {k: round(v, 3) for k, v in seconds.items()})
@@ -807,21 +798,6 @@ class _Pool:
         self.stop()
 
 
-def to_html(nb, hide_code: bool) -> str:
-    """HTML of an executed notebook, code hidden on request.
-
-    Source text reaches the HTML escaped: pandas escapes table cells and the notebooks escape
-    what they interpolate into Markdown. nbconvert's own sanitizer is off because it mangles
-    pandas tables (it escapes ``</tbody>``).
-    """
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab", exclude_input=hide_code,
-                            exclude_input_prompt=hide_code, exclude_output_prompt=hide_code)
-    body, _ = exporter.from_notebook_node(copy.deepcopy(nb))
-    return body
-
-
 # ---------------------------------------------------------------- the run
 
 _SIGNALS: dict[str, Any] = {"defer": False, "pending": None, "raised": False}
@@ -922,7 +898,7 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
         found = changes.compare(last / DATA_COPY, tmp / DATA_COPY)
         changes.write_page(tmp / "changes.html", run_id, last.name, found)
         listing = changes.section(last.name, found)
-    write_index(tmp, run_id, ordered, hide_code, listing)
+    pages.write_index(tmp, ordered, hide_code, listing)
     write_manifest(tmp, run_id, ordered, started, config, inputs, keys, jobs)
     final = out / run_id
     _SIGNALS["defer"] = True  # the run is complete: moving it into place is not interrupted
@@ -972,42 +948,6 @@ def _point_latest(out: Path, run_id: str) -> None:
         raise RunRefusedError(f"{link} is no longer the runner's symlink; left it alone "
                               f"(the run is complete in {out / run_id})")
     os.replace(tmp_link, link)
-
-
-def write_index(run_dir: Path, run_id: str, outcomes: list[Outcome], hide_code: bool,
-                changes: str = "") -> None:
-    """index.html: every report with its parameters, status, duration and links (escaped).
-
-    ``changes`` is an HTML section (already escaped) on what changed in the data since the
-    previous run; it goes at the top. Each row says whether its job was executed or reused.
-    """
-    e = html.escape
-    rows = []
-    for o in outcomes:
-        took = sum(o.seconds.values())
-        status = "ok" if o.status == "ok" else f"failed: {o.error.splitlines()[0]}"
-        rows.append(
-            f"<tr class='{e(o.status)}'><td>{e(o.name)}</td><td>{e(o.notebook)}</td>"
-            f"<td><code>{e(json.dumps(o.parameters, ensure_ascii=False, sort_keys=True))}"
-            f"</code></td><td>{e(status)}</td><td>{e(o.run)}</td><td>{took:.1f} s</td>"
-            f"<td><a href='{e(o.name)}.html'>HTML</a> · <a href='{e(o.name)}.ipynb'>notebook"
-            "</a></td></tr>")
-    failed = sum(o.status != "ok" for o in outcomes)
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Reports {e(run_id)}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}tr.failed{{background:#fdd}}
-</style></head><body>
-<h1>Foreign relations of Peru: reports</h1>
-{changes}<p>Run <code>{e(run_id)}</code>: {len(outcomes)} reports, {failed} failed.
-Code cells are {'hidden' if hide_code else 'shown'} in the HTML. Details in
-<a href="manifest.json">manifest.json</a>.</p>
-<table><tr><th>report</th><th>notebook</th><th>parameters</th><th>status</th>
-<th>run</th><th>duration</th><th>files</th></tr>
-{chr(10).join(rows)}
-</table></body></html>
-"""
-    (run_dir / "index.html").write_text(page, encoding="utf-8")
 
 
 def write_manifest(run_dir: Path, run_id: str, outcomes: list[Outcome], started: float,

@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from helpers import paths, schema
+from helpers import datapackage, paths, schema
 from helpers.build import build
 
 ARTICLE = "foreign_relations_of_peru.txt"
-FILES = [t.file for t in schema.TABLES.values()]
+FILES = [*(t.file for t in schema.TABLES.values()), datapackage.NAME]
 
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess:

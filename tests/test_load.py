@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import shutil
 
 import pandas as pd
 import pytest
 
-from helpers import load, schema
+from helpers import datapackage, load, schema
 from helpers.exceptions import DataError
 
 REBUILD = "rebuild it with `make data` (python -m helpers.build)"
@@ -22,12 +24,25 @@ def processed_copy(built, tmp_path):
 
 
 def _edit(path, edit) -> None:
-    """Rewrite a CSV after ``edit(rows)`` changes its list of rows (header first)."""
+    """Rewrite a CSV after ``edit(rows)`` changes its list of rows (header first), and record
+    its new size and hash in the descriptor, as if on purpose, to reach the schema checks."""
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     edit(rows)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
+    _record(path)
+
+
+def _record(path) -> None:
+    """Record a table's current bytes and sha256 in its folder's descriptor."""
+    target = path.parent / datapackage.NAME
+    descriptor = json.loads(target.read_text(encoding="utf-8"))
+    data = path.read_bytes()
+    for r in descriptor["resources"]:
+        if r["path"] == path.name:
+            r["bytes"], r["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    target.write_text(datapackage.dumps(descriptor), encoding="utf-8")
 
 
 def test_relations_region_is_an_ordered_category_of_the_regions(built):
@@ -80,7 +95,59 @@ def test_a_missing_processed_file_says_how_to_rebuild(processed_copy):
     (processed_copy / "events.csv").unlink()
     with pytest.raises(DataError) as info:
         load.load_events(processed_copy)
-    assert str(info.value) == f"{processed_copy / 'events.csv'} is missing; {REBUILD}"
+    assert str(info.value) == (f"{processed_copy / 'events.csv'} is missing "
+                               f"({processed_copy / 'datapackage.json'} lists it); {REBUILD}")
+
+
+def test_a_table_cut_mid_row_is_refused_before_parsing(processed_copy):
+    path = processed_copy / "relations.csv"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # in the middle of a row
+    with pytest.raises(DataError) as info:
+        load.load_relations(processed_copy)
+    message = str(info.value)
+    assert message.startswith(f"{path} has {len(data) // 2} bytes where "
+                              f"{processed_copy / 'datapackage.json'} records {len(data)}")
+    assert "cut short" in message and message.endswith(REBUILD)
+
+
+def test_a_table_cut_at_a_row_boundary_is_refused_not_loaded_short(processed_copy):
+    path = processed_copy / "relations.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:35]))  # 34 partners instead of 44: still a valid CSV
+    with pytest.raises(DataError) as info:
+        load.load_relations(processed_copy)
+    assert "cut short than the build wrote it" in str(info.value)
+
+
+def test_a_table_edited_to_the_same_size_names_the_differing_hash(processed_copy):
+    path = processed_copy / "missions.csv"
+    path.write_bytes(path.read_bytes().replace(b"Accra", b"Akkra"))
+    with pytest.raises(DataError) as info:
+        load.load_missions(processed_copy)
+    message = str(info.value)
+    assert message.startswith(f"{path} has the right size but its sha256 differs")
+    assert "edited after the build" in message and message.endswith(REBUILD)
+
+
+def test_a_folder_without_a_descriptor_is_refused(processed_copy):
+    (processed_copy / "datapackage.json").unlink()
+    with pytest.raises(DataError) as info:
+        load.load_relations(processed_copy)
+    assert str(info.value).startswith(f"{processed_copy / 'datapackage.json'} is missing")
+    assert str(info.value).endswith(REBUILD)
+
+
+def test_a_row_cut_short_is_refused_even_with_a_matching_hash(processed_copy):
+    """A table whose damage was recorded in the descriptor still never reaches the parser."""
+    path = processed_copy / "relations.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:3]) + lines[3][:40] + b"\n")
+    _record(path)
+    with pytest.raises(DataError) as info:
+        load.load_relations(processed_copy)
+    assert str(info.value).startswith(f"{path}: row 4 has ")
+    assert "cells where the header has 14" in str(info.value)
 
 
 def test_a_bad_post_type_names_the_file_the_column_and_the_row(processed_copy):

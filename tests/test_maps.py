@@ -1,0 +1,306 @@
+"""The posts map: every post placed or listed with a reason, markers sized by count and coloured
+by type, accreditation lines from hub to country served, the region zoom, stable SVG bytes,
+and boundaries read from the installed package (never the network).
+
+A small frame of posts written here (a subject other than Peru, a city GeoNames lacks, a city of
+unknown country) and the real processed tables are both drawn.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import socket
+import sysconfig
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+
+from helpers import analysis, charts, maps
+from helpers.exceptions import DataError, ParameterError
+
+COLUMNS = ["sending_iso3", "accredited_to_iso3", "partner_iso3", "direction", "city",
+           "city_iso3", "post_type", "resident", "status", "source", "line"]
+
+
+def _post(sending, accredited, direction, city, city_iso3, post_type="embassy", status="open",
+          line=1):
+    partner = accredited if direction == "abroad" else sending
+    resident = city_iso3 == accredited
+    return [sending, accredited, partner, direction, city, city_iso3, post_type, resident,
+            status, "notes.txt", line]
+
+
+@pytest.fixture
+def small() -> pd.DataFrame:
+    """Chile's posts and posts serving Chile, written as the missions table writes them."""
+    rows = [
+        _post("CHL", "PER", "abroad", "Lima", "PER", line=1),
+        _post("CHL", "BOL", "abroad", "Lima", "PER", line=2),  # from Lima, to Bolivia
+        _post("CHL", "ARG", "abroad", "Mendoza", "ARG", "consulate-general", line=3),
+        _post("CHL", "BGR", "abroad", "Sofia", "BGR", status="closed", line=4),
+        _post("CHL", "ARG", "abroad", "Atlantis Harbour", "ARG", "consulate", line=5),
+        _post("CHL", "URY", "abroad", "San Carlos", None, "honorary-consulate", line=6),
+        _post("ARG", "CHL", "inward", "Santiago", "CHL", line=7),
+        _post("BRA", "CHL", "inward", "Santiago", "CHL", line=8),
+        _post("GHA", "CHL", "inward", "Brasília", "BRA", line=9),  # from Brasília, to Chile
+    ]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    return frame.astype({"resident": "boolean", "line": "Int64", "city_iso3": "string"})
+
+
+@pytest.fixture(scope="module")
+def real():
+    from helpers import load
+
+    missions, relations = load.load_missions(), load.load_relations()
+    return missions, relations, load.load_sources()
+
+
+def _svg(fig) -> bytes:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return buf.getvalue().encode()
+
+
+def _markers(ax) -> dict[str, pd.DataFrame]:
+    """The scatter layers by marker direction: offsets, sizes and face colours."""
+    out = {}
+    for collection in ax.collections[1:]:  # the first collection is the land
+        offsets = collection.get_offsets()
+        direction = "abroad" if len(collection.get_paths()[0].vertices) > 5 else "inward"
+        out[direction] = pd.DataFrame({
+            "lon": offsets[:, 0], "lat": offsets[:, 1], "size": collection.get_sizes(),
+            "color": [to_hex(c) for c in collection.get_facecolors()]})
+    return out
+
+
+def _at(frame: pd.DataFrame, lon: float, lat: float) -> pd.DataFrame:
+    return frame[np.isclose(frame["lon"], lon, atol=0.01) & np.isclose(frame["lat"], lat,
+                                                                        atol=0.01)]
+
+
+# ---------------------------------------------------------------- placing
+
+
+def test_every_post_is_in_the_table_placed_or_with_the_reason(small):
+    table = maps.place_posts(small)
+    assert len(table) == len(small)
+    lost = table[table["not_placed"] != ""].set_index("line")
+    assert set(lost.index) == {5, 6}
+    assert "no city 'Atlantis Harbour' in Argentina" in lost.loc[5, "not_placed"]
+    assert "country is not known" in lost.loc[6, "not_placed"]
+    assert lost[["longitude", "latitude"]].isna().all().all()
+    lima = table[table["city"] == "Lima"].iloc[0]
+    assert lima["longitude"] == pytest.approx(-77.03, abs=0.05)
+    assert lima["latitude"] == pytest.approx(-12.04, abs=0.05)
+
+
+def test_a_non_resident_post_gets_the_point_of_the_country_it_serves(small):
+    table = maps.place_posts(small).set_index("line")
+    bolivia = table.loc[2]
+    assert bolivia["served_iso3"] == "BOL" and bolivia["served_not_placed"] == ""
+    assert -70 < bolivia["served_longitude"] < -57 and -23 < bolivia["served_latitude"] < -9
+    assert table.loc[9, "served_iso3"] == "CHL"
+    assert table.loc[1, "served_iso3"] == "" and pd.isna(table.loc[1, "served_longitude"])
+
+
+def test_a_country_without_a_shape_is_reached_at_its_capital():
+    # Andorra is too small for the 1:110m shapes: its line ends at Andorra la Vella
+    assert "AND" not in {s.iso3 for s in maps.shapes()}
+    lon, lat = maps.locate_country("AND")
+    assert lon == pytest.approx(1.52, abs=0.05) and lat == pytest.approx(42.51, abs=0.05)
+
+
+def test_natural_earth_countries_coded_minus_99_get_their_iso3_from_the_name():
+    codes = {s.name: s.iso3 for s in maps.shapes()}
+    assert len(codes) == 177
+    assert codes["France"] == "FRA" and codes["Norway"] == "NOR"
+
+
+def test_the_csv_behind_the_figure_lists_every_post(small, tmp_path):
+    table = maps.place_posts(small)
+    charts.record(table, "posts-map", tmp_path)
+    with open(tmp_path / "posts-map.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(small)
+    unplaced = [r for r in rows if r["not_placed"]]
+    assert {r["city"] for r in unplaced} == {"Atlantis Harbour", "San Carlos"}
+    assert all(r["longitude"] == "" and r["latitude"] == "" for r in unplaced)
+    assert all(r["longitude"] and r["latitude"] for r in rows if not r["not_placed"])
+
+
+# ---------------------------------------------------------------- drawing
+
+
+def test_markers_are_sized_by_the_number_of_posts_and_coloured_by_type(small):
+    table = maps.place_posts(small)
+    fig = maps.draw_posts_map(table, "Chile", "Source: notes.", highlight=["CHL"])
+    markers = _markers(fig.axes[0])
+    lima = table[table["city"] == "Lima"].iloc[0]
+    santiago = table[table["city"] == "Santiago"].iloc[0]
+    mendoza = table[table["city"] == "Mendoza"].iloc[0]
+    sofia = table[table["city"] == "Sofia"].iloc[0]
+    at_lima = _at(markers["abroad"], lima["longitude"], lima["latitude"])
+    assert list(at_lima["size"]) == [2 * maps.AREA_PER_POST]  # two embassies in one city
+    assert list(at_lima["color"]) == [charts.POST_COLORS["embassy"].lower()]
+    at_mendoza = _at(markers["abroad"], mendoza["longitude"], mendoza["latitude"])
+    assert list(at_mendoza["size"]) == [maps.AREA_PER_POST]
+    assert list(at_mendoza["color"]) == [charts.POST_COLORS["consulate-general"].lower()]
+    at_sofia = _at(markers["abroad"], sofia["longitude"], sofia["latitude"])
+    assert list(at_sofia["color"]) == [charts.POST_COLORS["closed"].lower()]
+    at_santiago = _at(markers["inward"], santiago["longitude"], santiago["latitude"])
+    assert list(at_santiago["size"]) == [2 * maps.AREA_PER_POST]
+    plt.close(fig)
+
+
+def test_accreditation_is_a_line_from_the_hub_city_to_the_country_served(small):
+    table = maps.place_posts(small).set_index("line")
+    fig = maps.draw_posts_map(table.reset_index(), "Chile", "Source: notes.")
+    lines = [line.get_xydata() for line in fig.axes[0].lines if line.get_linestyle() == "--"]
+    ends = {(tuple(np.round(a[0], 2)), tuple(np.round(a[1], 2))) for a in lines}
+    for hub, served in ((2, 2), (9, 9)):
+        start = (round(table.loc[hub, "longitude"], 2), round(table.loc[hub, "latitude"], 2))
+        end = (round(table.loc[served, "served_longitude"], 2),
+               round(table.loc[served, "served_latitude"], 2))
+        assert (start, end) in ends
+    assert len(lines) == 2  # resident posts draw no line
+    plt.close(fig)
+
+
+def test_the_region_filter_zooms_to_the_region(small):
+    table = maps.place_posts(small)
+    world = maps.draw_posts_map(table, "Chile", "Source: notes.")
+    assert world.axes[0].get_xlim() == (-180, 180)
+    europe = maps.draw_posts_map(table, "Chile", "Source: notes.", regions=["Europe"])
+    west, east = europe.axes[0].get_xlim()
+    south, north = europe.axes[0].get_ylim()
+    sofia = table[table["city"] == "Sofia"].iloc[0]
+    assert west < sofia["longitude"] < east and south < sofia["latitude"] < north
+    assert east - west < 60 and -80 < west and south > 20  # Europe, not the Americas
+    texts = [t.get_text() for t in europe.axes[0].texts]
+    assert any("outside this view: 6 post(s) in 4 cities" in t for t in texts), texts
+    plt.close(world)
+    plt.close(europe)
+
+
+def test_a_region_without_posts_shows_the_whole_region(small):
+    table = maps.place_posts(small)
+    west, east, south, north = maps.view(table, ["Oceania"])
+    assert west < 115 and east > 170 and south < -40 and north > -12
+
+
+def test_an_unknown_region_names_the_allowed_ones(small):
+    with pytest.raises(ParameterError, match="'Atlantis' is not one of: Africa, Americas"):
+        maps.view(maps.place_posts(small), ["Atlantis"])
+
+
+def test_no_posts_still_draws_a_map_that_says_so(small):
+    fig = maps.draw_posts_map(maps.place_posts(small.iloc[0:0]), "Chile", "Source: notes.")
+    assert any("no posts" in t.get_text() for t in fig.axes[0].texts)
+    plt.close(fig)
+
+
+def test_the_svg_is_the_same_bytes_on_every_draw(small):
+    table = maps.place_posts(small)
+    first = _svg(maps.draw_posts_map(table, "Chile", "Source: notes.", regions=["Americas"]))
+    maps.locate_country.cache_clear()
+    second = _svg(maps.draw_posts_map(maps.place_posts(small), "Chile", "Source: notes.",
+                                      regions=["Americas"]))
+    assert first == second
+
+
+def test_the_source_note_names_the_boundary_data_its_version_and_licence(small):
+    fig = maps.draw_posts_map(maps.place_posts(small), "Chile", "Source: notes.")
+    note = " ".join(t.get_text().replace("\n", " ") for t in fig.texts)
+    assert "Natural Earth 1:110m Admin 0 – Countries 4.1.0 (public domain)" in note
+    assert "pyogrio 0.13.0" in note and "GeoNames (CC BY 4.0)" in note
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- no network
+
+
+def test_boundaries_come_from_the_installed_package():
+    path = maps.boundaries_path()
+    site = Path(sysconfig.get_paths()["purelib"]).resolve()
+    assert path.resolve().is_relative_to(site) and path.is_file()
+    assert path.read_bytes()[:4] == b"\x00\x00\x27\x0a"  # the shapefile magic number
+
+
+def test_the_map_is_drawn_with_the_network_cut(small, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the map tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    maps.shapes.cache_clear()
+    maps._shape_index.cache_clear()
+    maps.locate_country.cache_clear()
+    svg = _svg(maps.draw_posts_map(maps.place_posts(small), "Chile", "Source: notes."))
+    assert b"<svg" in svg
+
+
+def test_a_missing_boundary_package_says_how_to_install_it(monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "pyogrio" else real_find_spec(name, *a))
+    with pytest.raises(DataError, match="'pyogrio' package, which is not installed: run `make"):
+        maps.boundaries_path()
+
+
+def test_a_damaged_boundary_file_is_a_data_error_naming_the_file(tmp_path, monkeypatch):
+    broken = tmp_path / "naturalearth_lowres.shp"
+    broken.write_bytes(b"not a shapefile")
+    monkeypatch.setattr(maps, "boundaries_path", lambda: broken)
+    maps.shapes.cache_clear()
+    try:
+        with pytest.raises(DataError, match="naturalearth_lowres.shp: cannot read"):
+            maps.shapes()
+    finally:
+        maps.shapes.cache_clear()
+
+
+# ---------------------------------------------------------------- the real tables
+
+
+def test_every_real_post_is_placed_and_every_hub_has_its_line(real):
+    missions, _relations, _sources = real
+    table = maps.place_posts(missions)
+    assert len(table) == len(missions)
+    assert (table["not_placed"] == "").all(), table[table["not_placed"] != ""]
+    hubs = table[table["served_iso3"] != ""]
+    assert len(hubs) == int((~missions["resident"].astype(bool)).sum())
+    assert hubs[["served_longitude", "served_latitude"]].notna().all().all()
+    fig = maps.draw_posts_map(table, "Peru", "Source: test.")
+    dashed = [line for line in fig.axes[0].lines if line.get_linestyle() == "--"]
+    assert len(dashed) == len(hubs.drop_duplicates(["city", "served_iso3", "post_type"]))
+    plt.close(fig)
+
+
+def test_a_real_region_view_holds_its_posts_and_leaves_lima_out(real):
+    missions, relations, sources = real
+    posts = analysis.select_missions(missions, relations, ["Europe"], "both", [], True)
+    table = maps.place_posts(posts)
+    fig = maps.draw_posts_map(table, "Peru", charts.source_note(posts),
+                              regions=["Europe"])
+    west, east = fig.axes[0].get_xlim()
+    south, north = fig.axes[0].get_ylim()
+    madrid = table[table["city"] == "Madrid"].iloc[0]
+    assert west < madrid["longitude"] < east and south < madrid["latitude"] < north
+    assert not west < -77 < east  # Lima (the partners' posts in Peru) is outside the view
+    svg = _svg(fig)
+    assert len(svg) < 120_000  # stored inline in the notebook
+
+
+def test_the_world_map_of_every_real_post_stays_small(real):
+    missions, _relations, sources = real
+    fig = maps.draw_posts_map(maps.place_posts(missions), "Peru",
+                              charts.source_note(missions))
+    assert len(_svg(fig)) < 150_000

@@ -1,0 +1,113 @@
+"""Parameters: the notebook's parameters cell is the one source of names, types and defaults;
+helpers.params keeps only the rules for allowed values, and refuses contradictions."""
+
+from __future__ import annotations
+
+import ast
+
+import papermill as pm
+import pytest
+
+from helpers import charts, datapackage, params, paths, reports
+from helpers.exceptions import ParameterError
+
+
+@pytest.mark.parametrize("name", params.notebooks())
+def test_names_types_and_defaults_are_the_parameters_cells(name):
+    found = pm.inspect_notebook(str(paths.NOTEBOOKS / f"{name}.ipynb"))
+    declared = params.declared(name)
+    assert list(declared) == list(found)
+    for p in declared.values():
+        assert p.type.__name__ == found[p.name]["inferred_type_name"]
+        assert p.default == ast.literal_eval(found[p.name]["default"])
+        assert p.help == found[p.name]["help"]
+
+
+def test_every_rule_is_for_a_declared_parameter_of_a_notebook():
+    assert sorted(params.RULES) == params.notebooks()
+    for name, rules in params.RULES.items():
+        assert set(rules) <= set(params.declared(name)), name
+
+
+def test_an_edited_parameters_cell_is_read_again(tmp_path, monkeypatch):
+    """The inspection is cached by the cell's source: a changed cell is a new entry."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    source = paths.NOTEBOOKS / "03-trade-figures.ipynb"
+    target = folder / source.name
+    target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(paths, "NOTEBOOKS", folder)
+    assert params.defaults("03-trade-figures")["scale"] == "billions"
+    text = target.read_text(encoding="utf-8").replace(
+        'scale: str = \\"billions\\"', 'scale: str = \\"millions\\"')
+    target.write_text(text, encoding="utf-8")
+    assert params.defaults("03-trade-figures")["scale"] == "millions"
+
+
+def test_a_repeated_indicator_is_refused_not_shown_twice():
+    with pytest.raises(ParameterError) as info:
+        params.check("03-trade-figures", {"indicators": ["goods_trade_two_way",
+                                                         "goods_trade_two_way"]})
+    assert str(info.value) == ("03-trade-figures: parameter 'indicators': "
+                               "'goods_trade_two_way' is given more than once; give each "
+                               "value once")
+
+
+def test_honorary_consulates_asked_for_and_left_out_is_a_contradiction():
+    with pytest.raises(ParameterError) as info:
+        params.check("02-mission-coverage", {"post_types": ["honorary-consulate"],
+                                             "include_honorary": False})
+    message = str(info.value)
+    assert "'post_types'" in message and "'include_honorary'" in message
+    assert "contradict" in message
+    assert params.check("02-mission-coverage", {"post_types": ["embassy"],
+                                                "include_honorary": False})
+
+
+def test_an_output_dir_that_is_a_file_is_refused_naming_the_parameter(tmp_path):
+    a_file = tmp_path / "figures"
+    a_file.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ParameterError) as info:
+        params.check("01-relation-timeline", {"output_dir": str(a_file)})
+    assert str(info.value) == (f"01-relation-timeline: parameter 'output_dir': "
+                               f"{str(a_file)!r} is a file, not a folder")
+    with pytest.raises(ParameterError) as info:
+        params.check("01-relation-timeline", {"output_dir": str(a_file / "inside")})
+    assert "parameter 'output_dir'" in str(info.value) and "is a file" in str(info.value)
+
+
+def test_an_output_dir_that_cannot_be_written_is_refused_naming_the_parameter():
+    with pytest.raises(ParameterError) as info:
+        charts.output_dir("02-mission-coverage", "/proc/no-such-folder/figures")
+    assert str(info.value).startswith("02-mission-coverage: parameter 'output_dir': cannot "
+                                      "write figures to '/proc/no-such-folder/figures'")
+
+
+def test_a_notebook_is_named_by_its_stem_or_its_path(tmp_path):
+    config = tmp_path / "reports.yaml"
+    config.write_text(
+        "jobs:\n"
+        "  - {name: a, notebook: notebooks/01-relation-timeline.ipynb}\n"
+        "  - {name: b, notebook: 01-relation-timeline}\n"
+        f"  - {{name: c, notebook: {paths.NOTEBOOKS / '03-trade-figures.ipynb'}}}\n",
+        encoding="utf-8")
+    jobs = reports.read_config(config)
+    assert [j.notebook for j in jobs] == ["01-relation-timeline", "01-relation-timeline",
+                                          "03-trade-figures"]
+
+
+@pytest.mark.parametrize("notebook", ["elsewhere/01-relation-timeline.ipynb",
+                                      "notebooks/09-nothing.ipynb"])
+def test_a_notebook_path_outside_notebooks_is_refused(tmp_path, notebook):
+    config = tmp_path / "reports.yaml"
+    config.write_text(f"jobs:\n  - {{name: a, notebook: {notebook}}}\n", encoding="utf-8")
+    with pytest.raises(reports.ConfigError) as info:
+        reports.read_config(config)
+    assert "job 'a': field 'notebook': " in str(info.value)
+    assert "notebooks are: 01-relation-timeline, 02-mission-coverage" in str(info.value)
+
+
+def test_the_index_title_takes_the_subject_of_the_build(tmp_path):
+    reports.write_index(tmp_path, "run-1", [], hide_code=True)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert f"<h1>Foreign relations of {datapackage.subject().name}: reports</h1>" in page
