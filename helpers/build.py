@@ -1,8 +1,9 @@
 """Build the processed tables from the raw sources: ``python -m helpers.build``.
 
 Reads ``--raw`` (default data/raw, with its manifest), checks every checksum, extracts the
-records, validates each table against helpers.schema, and writes sorted UTF-8 CSV to ``--out``
-(default data/processed) plus the generated data dictionary. Prints what it read.
+records, validates every table against helpers.schema, and only then writes sorted UTF-8 CSV
+and the data dictionary into a temporary folder beside ``--out``, moving the files into place
+together. A failed build leaves ``--out`` as it was. Prints what it read.
 """
 
 from __future__ import annotations
@@ -10,25 +11,58 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
+import shutil
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import paths, schema
-from helpers.exceptions import ProjectError
+from helpers.exceptions import OutputError, ProjectError
 from helpers.sources import Manifest, read_manifest, read_source
 from helpers.statements import read_article, read_fact_sheet
 
 
+@dataclass(frozen=True)
+class Staged:
+    """A file written into the staging folder, and where it goes when the build commits."""
+
+    staged: Path
+    target: Path
+
+
 def build(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> dict[str, int]:
-    """Build every table from ``raw`` into ``out``; return the counts the build prints."""
+    """Build every table from ``raw`` into ``out``; return the counts the build prints.
+
+    Order: read and extract (errors name the input file and line), render and validate every
+    table, then stage and commit. Nothing in ``out`` changes unless every step succeeded.
+    """
+    out = Path(out)
+    manifest = read_manifest(raw)
+    tables, counts = extract_tables(manifest)
+    texts = render_tables(tables)  # validates every table before anything is written
+    default = out.resolve() == paths.DEFAULT_PROCESSED.resolve()
+    readme = paths.DATA_README if default else out / "README.md"
+    readme_text = schema.data_dictionary(tables["sources"], counts) + "\n"
+    with _staging(out) as stage:
+        written = [_stage(stage, out / name, text) for name, text in texts.items()]
+        written.append(_stage(stage, readme, readme_text, staged_name="README.md"))
+        written += write_extra_outputs(stage, out, manifest, tables, written)
+        commit(written)
+    return counts
+
+
+def extract_tables(manifest: Manifest) -> tuple[dict[str, list[dict]], dict[str, int]]:
+    """Read every source of the manifest and run the extraction: (rows by table, counts)."""
     from helpers.extract import extract
 
-    manifest = read_manifest(raw)
+    regions = schema.heading_regions(manifest.regions)
     docs = []
     for src in manifest.sources:
         lines = read_source(manifest, src)
         if src.kind == "article":
-            docs.append(read_article(lines, src.file, schema.REGIONS))
+            docs.append(read_article(lines, src.file, regions))
         else:
             docs.append(read_fact_sheet(lines, src.file))
     years = {s.file: int(s.date[:4]) for s in manifest.sources}
@@ -36,18 +70,34 @@ def build(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> dict[st
     result = extract(docs, manifest.subject, years, partners)
     tables = dict(result.tables)
     tables["sources"] = sources_rows(manifest)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    return tables, result.counts
+
+
+def render_tables(tables: dict[str, list[dict]]) -> dict[str, str]:
+    """Every table as CSV text by file name, sorted and validated; raises before any write."""
+    texts = {}
     for name, table in schema.TABLES.items():
-        rows = sorted(tables[name], key=schema.sort_key(table))
-        rows = [{c: r.get(c, "") for c in table.names} for r in rows]
-        target = out / table.file
-        schema.validate_rows(table, table.names, rows, str(target))
-        _write_if_changed(target, to_csv(table.names, rows))
-    default = out.resolve() == paths.DEFAULT_PROCESSED.resolve()
-    readme = paths.DATA_README if default else out / "README.md"
-    _write_if_changed(readme, schema.data_dictionary(tables["sources"], result.counts) + "\n")
-    return result.counts
+        rows = [schema.format_row(table, r) for r in tables.get(name, [])]
+        rows.sort(key=schema.sort_key(table))
+        schema.validate_rows(table, table.names, rows, f"table '{name}'", by_source=True)
+        texts[table.file] = to_csv(table.names, rows)
+    return texts
+
+
+def write_extra_outputs(stage: Path, out: Path, manifest: Manifest,
+                        tables: dict[str, list[dict]], written: list[Staged]) -> list[Staged]:
+    """Extra files that describe the tables (e.g. a data package descriptor), staged with them.
+
+    Called after the tables and README are staged and before anything is moved into ``out``;
+    ``written`` lists what is staged so far (each ``Staged.staged`` can be read and hashed).
+    Write each extra file with ``stage_file(stage, out / name, text)`` and return the list.
+    """
+    return []
+
+
+def stage_file(stage: Path, target: Path, text: str) -> Staged:
+    """Public form of ``_stage`` for extra outputs."""
+    return _stage(stage, target, text)
 
 
 def sources_rows(manifest: Manifest) -> list[dict]:
@@ -63,11 +113,84 @@ def to_csv(header: list[str], rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    """Leave an identical file untouched, so a rebuild changes no bytes and no mtimes."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+# --------------------------------------------------------------------------- atomic write
+
+class _staging:
+    """A temporary folder beside ``out`` (same filesystem, so moves are renames), removed on
+    exit whatever happens; an OSError while staging becomes an OutputError naming ``out``."""
+
+    def __init__(self, out: Path):
+        self.out = out
+
+    def __enter__(self) -> Path:
+        parent = self.out.absolute().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.path = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.build-", dir=parent))
+        except OSError as exc:
+            raise OutputError(str(self.out), f"cannot create a folder beside it: {_why(exc)}") \
+                from None
+        return self.path
+
+    def __exit__(self, kind, exc, tb):
+        shutil.rmtree(self.path, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise OutputError(str(self.out), f"cannot write the build: {_why(exc)}; nothing "
+                              "was changed") from None
+        return False
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _stage(stage: Path, target: Path, text: str, staged_name: str | None = None) -> Staged:
+    path = stage / (staged_name or target.name)
+    _write(path, text)
+    return Staged(path, target)
+
+
+def _write(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def commit(files: list[Staged]) -> None:
+    """Move every staged file that differs onto its target, all or none.
+
+    Identical files are left untouched (same bytes, same mtime). The originals are kept as
+    hard links in the staging folder until every move has succeeded, so a failure part-way
+    puts back the files already replaced and removes the ones created.
+    """
+    changed = [f for f in files
+               if not (f.target.is_file() and f.target.read_bytes() == f.staged.read_bytes())]
+    if not changed:
         return
-    path.write_text(text, encoding="utf-8", newline="\n")
+    for f in changed:
+        f.target.parent.mkdir(parents=True, exist_ok=True)
+    backups: dict[Path, Path | None] = {}
+    for f in changed:
+        if f.target.exists():
+            backup = f.staged.with_name(f.staged.name + ".previous")
+            os.link(f.target, backup)
+            backups[f.target] = backup
+        else:
+            backups[f.target] = None
+    done: list[Staged] = []
+    try:
+        for f in changed:
+            os.replace(f.staged, f.target)
+            done.append(f)
+    except OSError:
+        for f in reversed(done):
+            backup = backups[f.target]
+            if backup is None:
+                f.target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, f.target)
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     except ProjectError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # anything not caught closer to its cause: still one line
+        print(f"build failed: {exc.filename or args.out}: {_why(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"build interrupted: {args.out} was left as it was", file=sys.stderr)
+        return 130
     width = max(len(k) for k in counts)
     print(f"built {args.out}")
     for k, v in counts.items():

@@ -32,6 +32,8 @@ _PLACES = re.compile(
     rf"^\(?\s*(?:in|at)\s+(?P<list>{_PLACE}(?:\s*,\s*(?:and\s+)?{_PLACE})*(?:,?\s+and\s+{_PLACE})?)"
     r"(?:\s*\((?P<paren>[^)]+)\))?"
 )
+# ", " and " and " separate places, but not the comma of "Washington, D.C." (initials follow)
+_LIST_SEPARATOR = re.compile(r"\s*,(?!\s*(?:[A-Z]\.){2,})\s*(?:and\s+)?|\s+and\s+")
 _ACCREDITED = re.compile(
     r"^(?P<actor>.+?)\s+(?:is|are)\s+(?:accredited|represented)\s+(?:to|in)\s+(?P<target>[^,]+?),?"
     r"\s+(?:from|through)\s+(?P<rest>.+)$"
@@ -81,7 +83,7 @@ def _place_list(text: str) -> tuple[list[str], str | None, str]:
     m = _PLACES.match(text.strip())
     if not m:
         return [], None, text
-    items = [x.strip() for x in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group("list"))]
+    items = [x.strip() for x in _LIST_SEPARATOR.split(m.group("list"))]
     kept = []
     for item in items:
         if item.lower().startswith("the ") and not re.search(r"District|Region|Province$", item):
@@ -473,7 +475,8 @@ class _Run:
         first pass over a row, before its partner is known).
         """
         decide = self.decide if record else (lambda *args: None)
-        written = re.sub(r"^the\s+|\s+(?:District|Region|Province)$", "", name)
+        written = re.sub(r"^the\s+|\s+(?:District|Region|Province)$|,\s*(?:[A-Z]\.){2,}$", "",
+                         name)
         candidates = places.city_candidates(written)
         listed = "; ".join(f"{c.name} ({c.iso3})" for c in candidates)
         if explicit:
@@ -602,13 +605,13 @@ class _Run:
             iso3, evidence = next(iter(strong.items()))
             if iso3 in named:
                 return dict(iso3=iso3, resolution="stated", reason="; ".join(evidence[:2]))
-            self.decide("inferred-partner", row.statements[0].text, iso3, "",
+            self.decide("inferred-partner", _row_subject(row), iso3, "",
                         "; ".join(evidence), row.source, row.line)
             return dict(iso3=iso3, resolution="inferred", candidates=iso3,
                         reason="; ".join(evidence))
         if len(strong) > 1:
             cands = sorted(strong)
-            self.decide("unresolved-partner", row.statements[0].text, "unresolved",
+            self.decide("unresolved-partner", _row_subject(row), "unresolved",
                         ";".join(cands), "the row's posts and links point at several countries",
                         row.source, row.line)
             return dict(iso3="", resolution="unresolved", candidates=";".join(cands),
@@ -620,7 +623,7 @@ class _Run:
                 iso3, n = ranked[0]
                 others = ", ".join(f"{places.name_of(k)} ({v}×)" for k, v in ranked[1:])
                 if others:
-                    self.decide("partner-choice", row.statements[0].text, iso3, others,
+                    self.decide("partner-choice", _row_subject(row), iso3, others,
                                 f"named most often in the row ({n}×)", row.source, row.line)
                 reason = f"named {n}× in the row's notes" + (f"; also names {others}"
                                                                if others else "")
@@ -658,11 +661,11 @@ class _Run:
                                    f"{', '.join(places.name_of(c) for c in narrowed) or 'none'}")
                     cands = narrowed
         if len(cands) == 1:
-            self.decide("inferred-partner", row.statements[0].text, cands[0], "", reason,
+            self.decide("inferred-partner", _row_subject(row), cands[0], "", reason,
                         row.source, row.line)
             return dict(iso3=cands[0], resolution="inferred", candidates=cands[0],
                         reason=reason)
-        self.decide("unresolved-partner", row.statements[0].text, "unresolved",
+        self.decide("unresolved-partner", _row_subject(row), "unresolved",
                     ";".join(sorted(cands)), reason, row.source, row.line)
         return dict(iso3="", resolution="unresolved", candidates=";".join(sorted(cands)),
                     reason=reason)
@@ -723,6 +726,35 @@ class _Run:
             self.feed(st, "relations")
 
 
+def _drop_repeats(run: _Run, name: str, rows: list[dict]) -> list[dict]:
+    """Keep the first row of each key of table ``name``; each repeat is a decision."""
+    from helpers.schema import TABLES
+
+    key = TABLES[name].key
+    seen: set[tuple] = set()
+    kept = []
+    for r in rows:
+        k = tuple(r.get(c, "") for c in key)
+        if k in seen:
+            what = (f"{r['post_type']} in {r['city']}" if name == "missions"
+                    else f"{name}: " + ", ".join(f"{c}={r.get(c, '')}" for c in key[:4]))
+            run.decide("duplicate-post" if name == "missions" else "duplicate-record", what,
+                       "one row", "", "the statement names it more than once; kept once",
+                       r["source"], r["line"])
+            continue
+        seen.add(k)
+        kept.append(r)
+    return kept
+
+
+def _row_subject(row: TableRow) -> str:
+    """What a decision about a row is about: its first statement, or its cells when it has none."""
+    if row.statements:
+        return row.statements[0].text
+    cells = "; ".join(x for x in (row.country, row.established) if x)
+    return f"row with no notes ({cells})" if cells else "row with no notes"
+
+
 def _fmt(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 
@@ -774,7 +806,10 @@ def extract(docs: list[Document], subject: Subject, source_years: dict[str, int]
             p = partners[(doc.source, row.line)]
             notes = by_row.get((row.source, str(row.line)), [])
             run.rows["relations"].append(_relation(run, row, p, notes, established_elsewhere))
-    # 4. statements ledger
+    # 4. one row per key: a post named twice is one post
+    for name in ("missions", "events", "memberships", "figures"):
+        run.rows[name] = _drop_repeats(run, name, run.rows[name])
+    # 5. statements ledger
     for doc in docs:
         for st in doc.statements:
             key = (st.source, st.line, st.sentence)
