@@ -56,8 +56,10 @@ def identify_partners(doc: Document, subject: str, orgs: dict[str, Organization]
         decisions.append(Decision("empty-row", f"empty row in {region}", "not a relation", "",
                                   "a table row with no text is counted, not kept", doc.source,
                                   line))
-    for row in doc.rows:
-        if row.heading and row.heading != row.region:
+    mapped: set[str] = set()
+    for row in doc.rows:  # one decision per heading, at its first row
+        if row.heading and row.heading != row.region and row.heading not in mapped:
+            mapped.add(row.heading)
             decisions.append(Decision(
                 "region-heading", row.heading, row.region, "",
                 "schema.HEADING_REGIONS (or the manifest's [regions]) maps the heading",

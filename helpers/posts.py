@@ -30,9 +30,13 @@ _PLACES = re.compile(
 _LIST_SEPARATOR = re.compile(r"\s*,(?!\s*(?:[A-Z]\.){2,})\s*(?:and\s+)?|\s+and\s+")
 _ACCREDITED = re.compile(
     r"^(?P<actor>.+?)\s+(?:is|are)\s+(?:accredited|represented)\s+(?:to|in)\s+(?P<target>[^,]+?),?"
-    r"\s+(?:from|through)\s+(?P<rest>.+)$"
+    r"\s+(?:from|through|by)\s+(?P<rest>.+)$"
 )
-_HAS = re.compile(r"^(?P<actor>.+?)\s+(?P<verb>has|have|maintains|opened|closed)\s+(?P<rest>.+)$")
+_HAS = re.compile(r"^(?P<actor>.+?)\s+(?:has\s+|have\s+)?(?P<verb>has|have|maintains|re-?opened|"
+                  r"opened|closed|suspended)\s+(?P<rest>.+)$")
+# the post's status after the verb, for verbs that change it
+_STATUS_OF = {"closed": "closed", "suspended": "suspended", "opened": "open", "reopened": "open",
+              "re-opened": "open"}
 _THERE_IS = re.compile(r"^There\s+(?:is|are)\s+(?P<rest>.+)$")
 _NEGATIVE = re.compile(r"\bdoes not have an? (?:accreditation|embassy|mission)\b")
 _LEADING_DATE = re.compile(r"^(?:In|On|Since)\s+[^,]*\d{4},\s*")
@@ -146,9 +150,9 @@ def parse_mission(text: str) -> MissionStatement | None:
     if not posts:
         return None
     verb = m.group("verb")
-    status = "closed" if verb == "closed" else "open"
+    status = _STATUS_OF.get(verb, "open")
     year = None
-    if verb in ("opened", "closed"):
+    if verb in _STATUS_OF:
         dates = find_dates(text)
         year = dates[-1].year if dates else None
     return MissionStatement(actor, None, posts, status, year)

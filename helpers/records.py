@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from helpers import places
 from helpers.cities import post_records
-from helpers.dates import Date, parse_date_cell
+from helpers.dates import Date
 from helpers.decisions import Decision
-from helpers.events import parse_events
+from helpers.events import parse_date_cell, parse_events
 from helpers.figures import Indicator, name_indicator, parse_figures
 from helpers.memberships import Organization, membership_subjects, parse_memberships
 from helpers.posts import parse_mission

@@ -116,8 +116,11 @@ _table("relations", "One row per non-empty row of the article's bilateral tables
            "and unresolved rows)."),
     Column("established", "date", "Date relations began, ISO 8601 at its precision (`1971`, "
            "`1991-11`, `1963-01-25`); empty if the sources give none."),
-    Column("established_precision", "category", "Precision of `established`.",
-           allowed=PRECISIONS),
+    Column("established_precision", "category", "Precision of `established`: `year`, `month`, "
+           "`day`, or `decade` (\"the 1820s\" is `1820` at decade precision, not the year "
+           "1820).", allowed=PRECISIONS),
+    Column("established_approximate", "bool", "True when the source marks the date as "
+           "approximate (\"c. 1850\", \"circa 1850\"); empty when there is no date."),
     Column("established_source", "str", "File that gives `established` (may be another source "
            "than the row's, e.g. the fact sheet)."),
     Column("established_line", "int", "Line in `established_source` that gives the date."),
@@ -144,9 +147,11 @@ _table("missions", "One row per diplomatic post named in a statement, in either 
     Column("resident", "bool", "True when the post sits in the country it serves "
            "(`city_iso3 == accredited_to_iso3`); false for non-resident accreditation.",
            required=True),
-    Column("status", "category", "`closed` when the source says the post closed.",
+    Column("status", "category", "`closed` or `suspended` when the source says the post "
+           "closed or suspended its operations; `open` otherwise (also when it reopened).",
            allowed=STATUSES, required=True),
-    Column("status_year", "int", "Year the source gives for opening or closing.", unit="year"),
+    Column("status_year", "int", "Year the source gives for opening, closing, suspending or "
+           "reopening.", unit="year"),
     _row_line(),
     *_src(),
     Column("text", "str", "The statement, footnote markers removed.", required=True),
@@ -156,9 +161,16 @@ _table("events", "Every dated event the sources state.", [
     Column("partner_iso3", "iso3", "Partner the event concerns; empty when it concerns no single "
            "identified partner."),
     Column("date", "date", "ISO 8601 at its precision.", required=True),
-    Column("precision", "category", "Precision of `date`.", allowed=PRECISIONS, required=True),
+    Column("precision", "category", "Precision of `date` (`decade`: `date` is the decade's "
+           "first year).", allowed=PRECISIONS, required=True),
+    Column("approximate", "bool", "True when the source marks the date as approximate "
+           "(\"c. 1850\").", required=True),
     Column("end_date", "date", "End of a period (\"from 1981 to 1991\", \"until April 2010\")."),
-    Column("kind", "category", "What happened.", allowed=EVENT_KINDS, required=True),
+    Column("kind", "category", "What happened: relations established, broken off "
+           "(`relations-broken`: \"broken off\", \"severed\") or renewed (`relations-renewed`: "
+           "\"restored\", \"re-established\", \"renewed\"); a post opened, closed, suspended or "
+           "reopened; a recognition, agreement, visit, membership, or `other`.",
+           allowed=EVENT_KINDS, required=True),
     Column("summary", "str", "The source sentence, footnote markers removed.", required=True),
     _row_line(),
     *_src(),
