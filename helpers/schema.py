@@ -389,21 +389,40 @@ def data_dictionary(manifest_rows: list[dict], summary: dict[str, int]) -> str:
     out += ["", "## What the last build read", "", "| measure | count |", "| --- | --- |"]
     out += [f"| {k} | {v} |" for k, v in summary.items()]
     out += ["", "## How records are read", "",
-            "- **Partners.** The article's Country column is blank, so each row's partner comes "
+            "- **Partners.** A name in the table's Country column, when the export kept it, "
+            "states the partner; if the notes point at another country, the column wins and "
+            "`decisions.csv` says so (`country-column`). Otherwise each row's partner comes "
             "from its own text: a \"See X–Peru relations\" link, the subject of a post "
             "statement (\"Algeria has an embassy in Lima\"), the country of a city where the "
             "subject has a post (\"Peru has an embassy in Accra\"), a recognized country, "
             "else the country named most often. Third countries that only locate a post "
-            "(\"… in Brasília, Brazil\") never count. A row naming no country is "
-            "`unresolved`, with candidates from its alphabetical neighbours in the region, "
-            "narrowed by stated memberships; only a single remaining candidate makes it "
-            "`inferred`. Every such choice is in `decisions.csv`.",
+            "(\"… in Brasília, Brazil\") never count. A row naming no country (also a row with "
+            "only a date) is `unresolved`, with candidates from its alphabetical neighbours in "
+            "the region, narrowed by stated memberships; only a single remaining candidate "
+            "makes it `inferred`. Every such choice is in `decisions.csv`.",
+            "- **Regions.** A table's region comes from the section heading above it, through "
+            "the heading table below (extendable by a `[regions]` table in the manifest, "
+            "`\"Levant\" = \"Asia\"`); a table under any other heading stops the build with "
+            "the heading, its line and the allowed names. Each mapped heading is a "
+            "`region-heading` decision.",
             "- **Posts.** One row per city: \"consulates-general in Córdoba, La Plata and "
             "Mendoza\" is three rows. \"X is accredited to / represented in Peru from / "
             "through its embassy in City, Country\" is a non-resident row (`resident` false). "
             "Ambiguous cities (La Plata, Sydney, San Isidro…) are placed by the statement's "
-            "context; territories' posts serve their sovereign (Hong Kong → China).",
-            "- **Dates.** Kept at their precision (`1971`, `1991-11`, `1963-01-25`). A more "
+            "context; territories' posts serve their sovereign (Hong Kong → China). "
+            "\"Washington, D.C.\" is one city. A post named twice in one statement is one row "
+            "(`duplicate-post` decision). \"X closed / suspended the operations of / reopened "
+            "its embassy in Y in YEAR\" sets `status` (`closed`, `suspended`, `open`) and "
+            "`status_year`, and gives a dated `mission-closed` / `mission-suspended` / "
+            "`mission-reopened` event.",
+            "- **Relations broken and renewed.** \"Broken off\", \"severed\" give a "
+            "`relations-broken` event; \"restored\", \"re-established\", \"renewed\" a "
+            "`relations-renewed` one. A Formal Relations Began cell with several dates "
+            "(\"5 May 1987, broken 9 September 1996\") gives `established` from the first and "
+            "an event of its kind for each other.",
+            "- **Dates.** Kept at their precision (`1971`, `1991-11`, `1963-01-25`); \"the "
+            "1820s\" is `1820` at `decade` precision, not the year 1820; \"c. 1850\" keeps "
+            "1850 with `approximate` / `established_approximate` true. A more "
             "precise date in a row's notes, in the same year as the column, wins; a date from "
             "another source (U.S. relations since 1827) keeps that source's file and line in "
             "`established_source` / `established_line`.",
@@ -415,6 +434,11 @@ def data_dictionary(manifest_rows: list[dict], summary: dict[str, int]) -> str:
             "row of `statements.csv`, either `represented` (with the tables it fed) or "
             "`unparsed` (also in `unparsed.csv`) with a reason.",
             ""]
+    out += ["## Section headings and their regions", "",
+            "`schema.HEADING_REGIONS`; a manifest's `[regions]` table adds more.", "",
+            "| region | section headings read as that region |", "| --- | --- |"]
+    out += [f"| {r} | " + ", ".join(h for h, x in HEADING_REGIONS.items() if x == r) + " |"
+            for r in REGIONS]
     out += ["", "## Tables", ""]
     types = {"str": "string", "category": "category", "int": "integer (nullable)",
              "float": "float", "bool": "boolean", "date": "ISO 8601 date (partial)",

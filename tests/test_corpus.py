@@ -169,3 +169,14 @@ def test_a_heading_outside_the_table_is_refused_with_line_and_allowed_names(tmp_
     assert "Middle East" in message and "Caribbean" in message
     assert "[regions]" in message
     assert not (tmp_path / "out").exists()
+
+
+def test_the_data_dictionary_describes_the_new_kinds_columns_and_headings(built):
+    readme = (built / "README.md").read_text(encoding="utf-8")
+    assert "`relations-broken`" in readme
+    assert "| `established_approximate` | boolean |" in readme
+    assert "| `approximate` | boolean |" in readme
+    assert "`decade`" in readme
+    assert "| Asia | Asia, Middle East," in readme
+    assert "| Americas | Americas, America, North America, South America, Central America, " \
+        "Latin America, Caribbean," in readme
