@@ -21,7 +21,7 @@ from helpers.build import build
 from helpers.exceptions import ProjectError
 
 ARTICLE = "foreign_relations_of_peru.txt"
-FUZZ = settings(max_examples=30, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Pieces of the sentences these articles are made of, so random text reaches the rules.
