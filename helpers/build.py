@@ -32,11 +32,23 @@ class Staged:
     target: Path
 
 
+@dataclass(frozen=True)
+class BuildResult:
+    counts: dict[str, int]  # what the build read, as it prints it
+    files: tuple[Path, ...]  # every file of the build, where it now is (changed or not)
+
+
 def build(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> dict[str, int]:
-    """Build every table from ``raw`` into ``out``; return the counts the build prints.
+    """Build every table from ``raw`` into ``out``; return the counts the build prints."""
+    return build_files(raw, out).counts
+
+
+def build_files(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> BuildResult:
+    """Build every table from ``raw`` into ``out``: the counts and the files written.
 
     Order: read and extract (errors name the input file and line), render and validate every
-    table, then stage and commit. Nothing in ``out`` changes unless every step succeeded.
+    table, then stage everything (tables, README, ``write_extra_outputs``) and commit. Nothing
+    in ``out`` changes unless every step succeeded.
     """
     out = Path(out)
     manifest = read_manifest(raw)
@@ -50,7 +62,7 @@ def build(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> dict[st
         written.append(_stage(stage, readme, readme_text, staged_name="README.md"))
         written += write_extra_outputs(stage, out, manifest, tables, written)
         commit(written)
-    return counts
+    return BuildResult(counts, tuple(f.target for f in written))
 
 
 def extract_tables(manifest: Manifest) -> tuple[dict[str, list[dict]], dict[str, int]]:
@@ -183,7 +195,7 @@ def commit(files: list[Staged]) -> None:
         for f in changed:
             os.replace(f.staged, f.target)
             done.append(f)
-    except OSError:
+    except BaseException:  # OSError, or Ctrl-C part-way: put every file back
         for f in reversed(done):
             backup = backups[f.target]
             if backup is None:

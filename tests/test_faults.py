@@ -181,3 +181,31 @@ def test_schema_errors_name_the_input_not_the_output(tmp_path):
         schema.validate_rows(table, table.names, rows, "events", by_source=True)
     assert "doc.txt:7" in str(info.value)
     assert ".csv" not in str(info.value)
+
+
+def test_a_move_that_fails_part_way_puts_back_the_files_already_replaced(monkeypatch, tmp_path):
+    out = tmp_path / "out"
+    build(raw=CHILE, out=out)
+    before = snapshot(out)
+    real, moved = build_module.os.replace, []
+
+    def failing(src, dst):
+        if len(moved) == 3 and not str(src).endswith(".previous"):
+            raise KeyboardInterrupt  # Ctrl-C between two moves
+        moved.append(dst)
+        real(src, dst)
+
+    monkeypatch.setattr(build_module.os, "replace", failing)
+    with pytest.raises(KeyboardInterrupt):
+        build(raw=paths.RAW, out=out)
+    monkeypatch.undo()
+    assert len(moved) >= 3
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_build_lists_every_file_it_wrote(tmp_path):
+    result = build_module.build_files(raw=CHILE, out=tmp_path / "out")
+    assert sorted(p.name for p in result.files) == sorted(
+        [t.file for t in schema.TABLES.values()] + ["README.md"])
+    assert all(p.is_file() for p in result.files)
