@@ -15,13 +15,14 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import paths, schema
 from helpers.exceptions import OutputError, ProjectError
 from helpers.sources import Manifest, read_manifest, read_source
-from helpers.statements import read_article, read_fact_sheet
+from helpers.statements import Document, read_article, read_fact_sheet
 
 
 @dataclass(frozen=True)
@@ -65,18 +66,21 @@ def build_files(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> B
     return BuildResult(counts, tuple(f.target for f in written))
 
 
+# Each kind of source (sources.KINDS) -> a reader of its lines into a statements.Document:
+# (lines, file name, heading -> region table). The later stages are the same for every kind.
+READERS: dict[str, Callable[[list[str], str, dict[str, str]], Document]] = {
+    "article": read_article,
+    "fact-sheet": lambda lines, file, _regions: read_fact_sheet(lines, file),
+}
+
+
 def extract_tables(manifest: Manifest) -> tuple[dict[str, list[dict]], dict[str, int]]:
     """Read every source of the manifest and run the extraction: (rows by table, counts)."""
     from helpers.extract import extract
 
     regions = schema.heading_regions(manifest.regions)
-    docs = []
-    for src in manifest.sources:
-        lines = read_source(manifest, src)
-        if src.kind == "article":
-            docs.append(read_article(lines, src.file, regions))
-        else:
-            docs.append(read_fact_sheet(lines, src.file))
+    docs = [READERS[src.kind](read_source(manifest, src), src.file, regions)
+            for src in manifest.sources]
     years = {s.file: int(s.date[:4]) for s in manifest.sources}
     partners = {s.file: s.partner_iso3 for s in manifest.sources if s.partner_iso3}
     result = extract(docs, manifest.subject, years, partners)
@@ -186,7 +190,10 @@ def commit(files: list[Staged]) -> None:
     for f in changed:
         if f.target.exists():
             backup = f.staged.with_name(f.staged.name + ".previous")
-            os.link(f.target, backup)
+            try:
+                os.link(f.target, backup)
+            except OSError:  # a filesystem without hard links: a copy does
+                shutil.copy2(f.target, backup)
             backups[f.target] = backup
         else:
             backups[f.target] = None

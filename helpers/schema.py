@@ -209,7 +209,8 @@ _table("statements", "Every statement read (sentence of prose or notes, list ite
     *_src(),
     Column("sentence", "int", "1-based index among the sentences starting on `line`.",
            required=True),
-    Column("section", "str", "Heading the statement sits under (a region for table notes)."),
+    Column("section", "str", "Heading the statement sits under, as written (for table notes, "
+           "the heading of the table's region, e.g. `Middle East`)."),
     Column("kind", "category", "`prose`, `note` (in a table), `see-link` or `list-item`.",
            allowed=("prose", "note", "see-link", "list-item"), required=True),
     _row_line(),
