@@ -9,6 +9,7 @@ together. A failed build leaves ``--out`` as it was. Prints what it read.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import os
@@ -180,6 +181,28 @@ def commit(files: list[Staged]) -> None:
     hard links in the staging folder until every move has succeeded, so a failure part-way
     puts back the files already replaced and removes the ones created.
     """
+    with _commit_lock(files[0].staged.parent.parent if files else Path(".")):
+        _commit(files)
+
+
+@contextlib.contextmanager
+def _commit_lock(folder: Path):
+    """One commit at a time beside ``--out``: two builds at once never mix their tables (the
+    last to commit wins whole). An flock on the folder itself, so no lock file is left."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _commit(files: list[Staged]) -> None:
     changed = [f for f in files
                if not (f.target.is_file() and f.target.read_bytes() == f.staged.read_bytes())]
     if not changed:

@@ -209,3 +209,31 @@ def test_the_build_lists_every_file_it_wrote(tmp_path):
     assert sorted(p.name for p in result.files) == sorted(
         [t.file for t in schema.TABLES.values()] + ["README.md"])
     assert all(p.is_file() for p in result.files)
+
+
+def test_two_builds_at_once_into_one_folder_never_mix_their_tables(tmp_path):
+    """Each build commits whole, under a lock: the folder ends as one build or the other."""
+    import threading
+
+    norway = Path(__file__).parent / "fixtures" / "norway"
+    expected = {}
+    for name, raw in (("chile", CHILE), ("norway", norway)):
+        build(raw=raw, out=tmp_path / name)
+        expected[name] = snapshot(tmp_path / name)
+    out = tmp_path / "both"
+    errors: list[BaseException] = []
+
+    def run(raw):
+        try:
+            build(raw=raw, out=out)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    for _ in range(3):
+        threads = [threading.Thread(target=run, args=(raw,)) for raw in (CHILE, norway)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert not errors
+        assert snapshot(out) in (expected["chile"], expected["norway"])
