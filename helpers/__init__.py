@@ -8,6 +8,7 @@ Heavy libraries are imported inside the modules that need them, so ``import help
 from helpers.exceptions import (  # noqa: F401
     ChecksumError,
     DataError,
+    OutputError,
     ParameterError,
     ProjectError,
     SchemaError,
