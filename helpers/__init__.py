@@ -9,6 +9,7 @@ Heavy libraries are imported inside the modules that need them, so ``import help
 from helpers.exceptions import (  # noqa: F401
     ChecksumError,
     DataError,
+    OutputError,
     ParameterError,
     ProjectError,
     SchemaError,

@@ -38,7 +38,7 @@ KIND_MARKERS = {"relations-established": ("o", "#0072B2"), "relations-renewed": 
                 "mission-opened": ("^", "#E69F00"), "mission-closed": ("v", "#000000"),
                 "visit": ("P", "#CC79A7"), "membership": ("D", "#999999"),
                 "other": ("X", "#999999")}
-PRECISION_MARKERS = {"day": "o", "month": "D", "year": "s"}
+PRECISION_MARKERS = {"day": "o", "month": "D", "year": "s", "decade": "v"}
 SVG_SALT = "peru-foreign-relations"
 
 

@@ -72,6 +72,8 @@ def describe(folder: Path, manifest: Manifest, counts: dict[str, int]) -> dict:
         "licenses": licenses_of(manifest),
         "sources": [_source(s) for s in manifest.sources],
         "counts": dict(counts),
+        # section headings read as regions by this build (schema's table + the manifest's)
+        "headingRegions": schema.heading_regions(manifest.regions),
         "resources": [_resource(folder, t, values) for t in schema.TABLES.values()],
     }
 
@@ -291,23 +293,41 @@ def render_readme(descriptor: dict) -> str:
     out += [f"| {k} | {v} |" for k, v in descriptor["counts"].items()]
     name, capital = s["name"], s["capital"]
     out += ["", "## How records are read", "",
-            "- **Partners.** The article's Country column may be blank, so each row's partner "
-            f"comes from its own text: a \"See X–{name} relations\" link, the subject of a post "
+            "- **Partners.** A name in the table's Country column, when the export kept it, "
+            "states the partner; if the notes point at another country, the column wins and "
+            "`decisions.csv` says so (`country-column`). Otherwise each row's partner comes "
+            f"from its own text: a \"See X–{name} relations\" link, the subject of a post "
             f"statement (\"X has an embassy in {capital}\"), the country of a city where "
             f"{name} has a post (\"{name} has an embassy in <city>\"), a recognized country, "
             "else the country named most often. Third countries that only locate a post "
-            "(\"… in <city>, <country>\") never count. A row naming no country is "
-            "`unresolved`, with candidates from its alphabetical neighbours in the region, "
-            "narrowed by stated memberships; only a single remaining candidate makes it "
-            "`inferred`. Every such choice is in `decisions.csv`.",
+            "(\"… in <city>, <country>\") never count. A row naming no country (also a row "
+            "with only a date) is `unresolved`, with candidates from its alphabetical "
+            "neighbours in the region, narrowed by stated memberships; only a single remaining "
+            "candidate makes it `inferred`. Every such choice is in `decisions.csv`.",
+            "- **Regions.** A table's region comes from the section heading above it, through "
+            "the heading table below (extendable by a `[regions]` table in the manifest, "
+            "`\"Levant\" = \"Asia\"`); a table under any other heading stops the build with "
+            "the heading, its line and the allowed names. Each mapped heading is a "
+            "`region-heading` decision.",
             "- **Posts.** One row per city: \"consulates-general in A, B and C\" is three rows. "
             f"\"X is accredited to / represented in {name} from / through its embassy in City, "
             "Country\" is a non-resident row (`resident` false). Ambiguous cities are placed by "
-            "the statement's context; territories' posts serve their sovereign.",
-            "- **Dates.** Kept at their precision (`1971`, `1991-11`, `1963-01-25`). A more "
-            "precise date in a row's notes, in the same year as the column, wins; a date from "
-            "another source keeps that source's file and line in `established_source` / "
-            "`established_line`.",
+            "the statement's context; territories' posts serve their sovereign. \"Washington, "
+            "D.C.\" is one city. A post named twice in one statement is one row "
+            "(`duplicate-post` decision). \"X closed / suspended the operations of / reopened "
+            "its embassy in Y in YEAR\" sets `status` (`closed`, `suspended`, `open`) and "
+            "`status_year`, and gives a dated `mission-closed` / `mission-suspended` / "
+            "`mission-reopened` event.",
+            "- **Relations broken and renewed.** \"Broken off\", \"severed\" give a "
+            "`relations-broken` event; \"restored\", \"re-established\", \"renewed\" a "
+            "`relations-renewed` one. A Formal Relations Began cell with several dates "
+            "(\"5 May 1987, broken 9 September 1996\") gives `established` from the first and "
+            "an event of its kind for each other.",
+            "- **Dates.** Kept at their precision (`1971`, `1991-11`, `1963-01-25`); \"the "
+            "1820s\" is `1820` at `decade` precision, not the year 1820; \"c. 1850\" keeps "
+            "1850 with `approximate` / `established_approximate` true. A more precise date in "
+            "a row's notes, in the same year as the column, wins; a date from another source "
+            "keeps that source's file and line in `established_source` / `established_line`.",
             "- **Figures.** Every number written in digits with a unit or currency, in base "
             "units (USD, W; areas in km2), with its qualifier: \"more than $1 billion\" is "
             "`more-than` 1e9, a lower bound. Counts written in words (\"three agreements\") "
@@ -315,6 +335,14 @@ def render_readme(descriptor: dict) -> str:
             "- **Nothing is lost.** Every sentence of prose and notes and every list item is a "
             "row of `statements.csv`, either `represented` (with the tables it fed) or "
             "`unparsed` (also in `unparsed.csv`) with a reason.",
+            "", "## Section headings and their regions", "",
+            "`schema.HEADING_REGIONS`, with the manifest's `[regions]` additions "
+            f"(`headingRegions` in `{NAME}`).", "",
+            "| region | section headings read as that region |", "| --- | --- |"]
+    headings = descriptor.get("headingRegions", {})
+    out += [f"| {r} | " + ", ".join(h for h, x in headings.items() if x == r) + " |"
+            for r in dict.fromkeys(headings.values())]
+    out += [
             "", "## Tables", ""]
     for r in descriptor["resources"]:
         ts = r["schema"]

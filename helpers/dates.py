@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -20,17 +20,25 @@ _PATTERNS = [
     re.compile(_M.format("m") + r" (?P<d>[0-3]?\d),? " + _YEAR.format("y") + r"(?!\d)"),
     # November 1999
     re.compile(_M.format("m") + " " + _YEAR.format("y") + r"(?!\d)"),
+    # the 1820s: a decade, not the year 1820
+    re.compile(r"(?<![\d$.,-])(?P<decade>1[5-9]\d0|20\d0)s\b"),
     # 1971 (not part of a bigger number, an amount or a street address)
     re.compile(r"(?<![\d$.,-])" + _YEAR.format("y") + r"(?!\d|,\d|\s?(?:km|%|people|percent)\b)"),
 ]
 
 
+# "c. 1850", "ca. 1850", "circa 1850", "approximately 1850": the date is approximate
+_APPROXIMATE = re.compile(r"(?:\bc\.|\bca\.|\bcirca|\bapprox\.|\bapproximately)\s*$",
+                          re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Date:
-    iso: str  # "1971", "1991-11" or "1963-01-25"
-    precision: str  # year | month | day
+    iso: str  # "1971", "1991-11", "1963-01-25"; a decade is its first year ("1820")
+    precision: str  # year | month | day | decade
     start: int = 0  # where it was found in the text
     end: int = 0
+    approximate: bool = False  # "c. 1850", "circa 1850"
 
     @property
     def year(self) -> int:
@@ -38,6 +46,8 @@ class Date:
 
 
 def _make(m: re.Match) -> Date:
+    if m.groupdict().get("decade"):
+        return Date(m.group("decade"), "decade", m.start(), m.end())
     y = m.group("y")
     month = m.groupdict().get("m")
     day = m.groupdict().get("d")
@@ -60,7 +70,10 @@ def find_dates(text: str) -> list[Date]:
                 continue
             if _is_address_number(text, m.start()):
                 continue
-            found.append(_make(m))
+            date = _make(m)
+            if _APPROXIMATE.search(text[:m.start()]):
+                date = replace(date, approximate=True)
+            found.append(date)
             taken.append((m.start(), m.end()))
     return sorted(found, key=lambda d: d.start)
 
@@ -77,7 +90,11 @@ def parse_date(text: str) -> Date | None:
     if not cleaned:
         return None
     dates = find_dates(cleaned)
-    if len(dates) != 1 or dates[0].end - dates[0].start != len(cleaned):
+    if len(dates) != 1 or dates[0].end != len(cleaned):
         return None
     d = dates[0]
-    return Date(d.iso, d.precision)
+    before = cleaned[:d.start]
+    if before and not (d.approximate and _APPROXIMATE.fullmatch(before)):
+        return None
+    return Date(d.iso, d.precision, approximate=d.approximate)
+

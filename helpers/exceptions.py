@@ -32,5 +32,13 @@ class ParameterError(ProjectError, ValueError):
     """A notebook or report parameter has a bad name, type or value."""
 
 
+class OutputError(ProjectError):
+    """The build cannot write its output folder (permissions, a full disk, a file in the way)."""
+
+    def __init__(self, folder: str, message: str):
+        self.folder = folder
+        super().__init__(f"{folder}: {message}")
+
+
 class RunRefusedError(ProjectError):
     """The report runner refuses to start (unusable --out, a run already going, bad option)."""

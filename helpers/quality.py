@@ -17,7 +17,8 @@ from helpers.schema import DECISION_KINDS, PRECISIONS, REGIONS
 OUTSIDE = "outside the tables"
 UNKNOWN = "(no statement at this line)"
 STATUSES = ("represented", "unparsed")
-PRECISION_LEVELS = (*reversed(PRECISIONS), "none")  # day, month, year, none
+PRECISION_LEVELS = ("day", "month", "year", "decade", "none")  # finest first
+assert set(PRECISION_LEVELS) == {*PRECISIONS, "none"}
 
 
 # ---------------------------------------------------------------- areas and selection
@@ -116,8 +117,10 @@ def identification(relations: pd.DataFrame, statements: pd.DataFrame) -> pd.Data
 def precision_table(relations: pd.DataFrame) -> pd.DataFrame:
     """Rows per region by precision of the date relations began: day, month, year or none."""
     level = relations["established_precision"].astype("string").fillna("none")
+    # "decade" (the 1820s) is rare: a column only when some row has it
+    levels = [p for p in PRECISION_LEVELS if p != "decade" or (level == "decade").any()]
     table = pd.crosstab(relations["region"].astype(str), level).reindex(
-        columns=list(PRECISION_LEVELS), fill_value=0)
+        columns=levels, fill_value=0)
     table = table.reindex([r for r in REGIONS if r in table.index])
     table["rows"] = table.sum(axis=1)
     table.index.name, table.columns.name = "region", None

@@ -274,23 +274,38 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
+def tables_hash(folder: Path) -> str:
+    """sha256 over the tables as they are on disk (name and sha256 of each CSV)."""
+    listing = "".join(f"{p.name} {_sha256(p.read_bytes())}\n"
+                      for p in sorted(Path(folder).glob("*.csv")))
+    return _sha256(listing.encode("utf-8"))
+
+
 @dataclass(frozen=True)
 class Inputs:
-    """What every job of a run shares: data, code and the rendering packages."""
+    """What every job of a run shares: data, code and the rendering packages.
+
+    ``data`` is the data package's hash (its descriptor); ``tables`` the tables as they are on
+    disk, so that a table damaged or removed since the descriptor was written is never
+    mistaken for unchanged data (its jobs run again, and the loader names the damage).
+    """
 
     data: str
     helpers: str
     packages: dict[str, str | None]
+    tables: str = ""
 
     @classmethod
     def current(cls) -> Inputs:
-        return cls(data_hash(paths.PROCESSED), helpers_hash(), package_versions())
+        return cls(data_hash(paths.PROCESSED), helpers_hash(), package_versions(),
+                   tables_hash(paths.PROCESSED))
 
 
 def job_key(job: Job, inputs: Inputs, hide_code: bool) -> str:
     """sha256 of everything a job's files depend on; equal keys give equal bytes."""
     doc = {"name": job.name, "notebook_sha256": _sha256(job.notebook_path.read_bytes()),
-           "parameters": job.parameters, "data": inputs.data, "helpers": inputs.helpers,
+           "parameters": job.parameters, "data": inputs.data, "tables": inputs.tables,
+           "helpers": inputs.helpers,
            "packages": inputs.packages, "python": sys.version.split()[0],
            "hide_code": hide_code}
     return _sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode("utf-8"))

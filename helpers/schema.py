@@ -13,18 +13,43 @@ from dataclasses import dataclass
 from helpers.exceptions import SchemaError
 
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
-PRECISIONS = ("year", "month", "day")
+# Section headings of "Foreign relations of X" articles -> the region their tables belong to.
+# A subject's manifest may add headings with a [regions] table (heading = "Region").
+HEADING_REGIONS: dict[str, str] = {
+    **{r: r for r in REGIONS},
+    "America": "Americas", "North America": "Americas", "South America": "Americas",
+    "Central America": "Americas", "Latin America": "Americas", "Caribbean": "Americas",
+    "The Caribbean": "Americas", "Latin America and the Caribbean": "Americas",
+    "Middle East": "Asia", "Near East": "Asia", "East Asia": "Asia", "South Asia": "Asia",
+    "Southeast Asia": "Asia", "Central Asia": "Asia", "West Asia": "Asia",
+    "Western Asia": "Asia", "South Caucasus": "Asia",
+    "Sub-Saharan Africa": "Africa", "North Africa": "Africa", "West Africa": "Africa",
+    "East Africa": "Africa", "Southern Africa": "Africa", "Central Africa": "Africa",
+    "Western Europe": "Europe", "Eastern Europe": "Europe", "Northern Europe": "Europe",
+    "Southern Europe": "Europe", "Central Europe": "Europe",
+    "Pacific": "Oceania", "South Pacific": "Oceania", "Australasia": "Oceania",
+}
+# year | month | day as written; decade for "the 1820s" (`date` holds the decade's first year)
+PRECISIONS = ("year", "month", "day", "decade")
 POST_TYPES = ("embassy", "consulate-general", "consulate", "honorary-consulate", "consular-agency")
-EVENT_KINDS = ("relations-established", "relations-renewed", "recognition", "agreement",
-               "mission-opened", "mission-closed", "visit", "membership", "other")
+EVENT_KINDS = ("relations-established", "relations-renewed", "relations-broken", "recognition",
+               "agreement", "mission-opened", "mission-closed", "mission-suspended",
+               "mission-reopened", "visit", "membership", "other")
 QUALIFIERS = ("exact", "approximate", "more-than", "at-least", "range-min", "range-max")
 RESOLUTIONS = ("stated", "inferred", "unresolved")
 DIRECTIONS = ("abroad", "inward")
-STATUSES = ("open", "closed")
+STATUSES = ("open", "closed", "suspended")
 STATEMENT_STATUSES = ("represented", "unparsed")
 DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inferred-partner",
                   "unresolved-partner", "empty-row", "date-choice", "organization", "count-check",
-                  "indicator")
+                  "indicator", "duplicate-post", "duplicate-record", "country-column",
+                  "region-heading")
+
+
+def heading_regions(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The heading -> region table, extended by a manifest's ``[regions]``."""
+    return {**HEADING_REGIONS, **(extra or {})}
+
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -92,8 +117,11 @@ _table("relations", "One row per non-empty row of the article's bilateral tables
            "and unresolved rows)."),
     Column("established", "date", "Date relations began, ISO 8601 at its precision (`1971`, "
            "`1991-11`, `1963-01-25`); empty if the sources give none."),
-    Column("established_precision", "category", "Precision of `established`.",
-           allowed=PRECISIONS),
+    Column("established_precision", "category", "Precision of `established`: `year`, `month`, "
+           "`day`, or `decade` (\"the 1820s\" is `1820` at decade precision, not the year "
+           "1820).", allowed=PRECISIONS),
+    Column("established_approximate", "bool", "True when the source marks the date as "
+           "approximate (\"c. 1850\", \"circa 1850\"); empty when there is no date."),
     Column("established_source", "str", "File that gives `established` (may be another source "
            "than the row's, e.g. the fact sheet)."),
     Column("established_line", "int", "Line in `established_source` that gives the date."),
@@ -120,9 +148,11 @@ _table("missions", "One row per diplomatic post named in a statement, in either 
     Column("resident", "bool", "True when the post sits in the country it serves "
            "(`city_iso3 == accredited_to_iso3`); false for non-resident accreditation.",
            required=True),
-    Column("status", "category", "`closed` when the source says the post closed.",
+    Column("status", "category", "`closed` or `suspended` when the source says the post "
+           "closed or suspended its operations; `open` otherwise (also when it reopened).",
            allowed=STATUSES, required=True),
-    Column("status_year", "int", "Year the source gives for opening or closing.", unit="year"),
+    Column("status_year", "int", "Year the source gives for opening, closing, suspending or "
+           "reopening.", unit="year"),
     _row_line(),
     *_src(),
     Column("text", "str", "The statement, footnote markers removed.", required=True),
@@ -132,9 +162,16 @@ _table("events", "Every dated event the sources state.", [
     Column("partner_iso3", "iso3", "Partner the event concerns; empty when it concerns no single "
            "identified partner."),
     Column("date", "date", "ISO 8601 at its precision.", required=True),
-    Column("precision", "category", "Precision of `date`.", allowed=PRECISIONS, required=True),
+    Column("precision", "category", "Precision of `date` (`decade`: `date` is the decade's "
+           "first year).", allowed=PRECISIONS, required=True),
+    Column("approximate", "bool", "True when the source marks the date as approximate "
+           "(\"c. 1850\").", required=True),
     Column("end_date", "date", "End of a period (\"from 1981 to 1991\", \"until April 2010\")."),
-    Column("kind", "category", "What happened.", allowed=EVENT_KINDS, required=True),
+    Column("kind", "category", "What happened: relations established, broken off "
+           "(`relations-broken`: \"broken off\", \"severed\") or renewed (`relations-renewed`: "
+           "\"restored\", \"re-established\", \"renewed\"); a post opened, closed, suspended or "
+           "reopened; a recognition, agreement, visit, membership, or `other`.",
+           allowed=EVENT_KINDS, required=True),
     Column("summary", "str", "The source sentence, footnote markers removed.", required=True),
     _row_line(),
     *_src(),
@@ -173,7 +210,8 @@ _table("statements", "Every statement read (sentence of prose or notes, list ite
     *_src(),
     Column("sentence", "int", "1-based index among the sentences starting on `line`.",
            required=True),
-    Column("section", "str", "Heading the statement sits under (a region for table notes)."),
+    Column("section", "str", "Heading the statement sits under, as written (for table notes, "
+           "the heading of the table's region, e.g. `Middle East`)."),
     Column("kind", "category", "`prose`, `note` (in a table), `see-link` or `list-item`.",
            allowed=("prose", "note", "see-link", "list-item"), required=True),
     _row_line(),
@@ -243,11 +281,13 @@ def sort_key(table: Table):
     return key
 
 
-def validate_rows(table: Table, header: list[str], rows: list[dict], where: str) -> None:
+def validate_rows(table: Table, header: list[str], rows: list[dict], where: str,
+                  by_source: bool = False) -> None:
     """Check columns, types, allowed values, required cells, key uniqueness and order.
 
     ``rows`` hold strings as they are (to be) written; ``where`` names the file in errors.
-    Row numbers in messages are CSV line numbers (the header is line 1).
+    Row numbers in messages are CSV line numbers (the header is line 1); with ``by_source``
+    (the build, before anything is written) they are the raw file and line each row comes from.
     """
     if header != table.names:
         missing = [c for c in table.names if c not in header]
@@ -259,6 +299,7 @@ def validate_rows(table: Table, header: list[str], rows: list[dict], where: str)
             + ("" if missing or extra else "; the order differs")
         )
     problems: dict[tuple[str, str], list[int]] = {}
+    origin = {i: _origin(row) for i, row in enumerate(rows, start=2)} if by_source else {}
     for i, row in enumerate(rows, start=2):
         for col in table.columns:
             value = row.get(col.name, "")
@@ -273,14 +314,14 @@ def validate_rows(table: Table, header: list[str], rows: list[dict], where: str)
             if check and not check(value):
                 problems.setdefault((col.name, f"is not a valid {col.type}"), []).append(i)
     if problems:
-        lines = [f"column '{c}' {msg} (rows {_rows(r)})" for (c, msg), r in problems.items()]
+        lines = [f"column '{c}' {msg} ({_rows(r, origin)})" for (c, msg), r in problems.items()]
         raise SchemaError(f"{where}: " + "; ".join(lines))
     keyf = sort_key(table)
     keys = [keyf(r) for r in rows]
     seen: dict[tuple, int] = {}
     for i, k in enumerate(keys, start=2):
         if k in seen:
-            raise SchemaError(f"{where}: rows {seen[k]} and {i} repeat the key "
+            raise SchemaError(f"{where}: {_rows([seen[k], i], origin)} repeat the key "
                               f"({', '.join(table.key)})")
         seen[k] = i
     for i in range(1, len(keys)):
@@ -289,6 +330,36 @@ def validate_rows(table: Table, header: list[str], rows: list[dict], where: str)
                               f"({', '.join(table.key)})")
 
 
-def _rows(rows: list[int]) -> str:
+def _origin(row: dict) -> str:
+    """Where a row comes from in the raw sources, when it carries ``source`` and ``line``."""
+    source, line = row.get("source", ""), row.get("line", "")
+    return f"{source}:{line}" if source and line else ""
+
+
+def _rows(rows: list[int], origin: dict[int, str] | None = None) -> str:
+    """'rows 4, 9' of a file, or 'from doc.txt:12, doc.txt:30' when the rows name their input."""
+    if origin and all(origin.get(r) for r in rows):
+        places = list(dict.fromkeys(origin[r] for r in rows))
+        shown = ", ".join(places[:10])
+        more = len(places) - 10
+        return "from " + shown + (f" and {more} more" if more > 0 else "")
     shown = ", ".join(map(str, rows[:10]))
-    return shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+    return "rows " + shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+
+
+def format_cell(column: Column, value) -> str:
+    """A value as the CSV writes it: the one place where records become strings."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value == int(value) else repr(value)
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def format_row(table: Table, record: dict) -> dict[str, str]:
+    """A record (typed values) as the row of strings ``table``'s CSV holds, in column order."""
+    return {c.name: format_cell(c, record.get(c.name)) for c in table.columns}

@@ -7,6 +7,7 @@ them ends up either represented in a table or listed in ``unparsed.csv`` with a 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from helpers.exceptions import SourceError
@@ -55,6 +56,8 @@ class TableRow:
     line: int
     established: str  # the "Formal Relations Began" cell, footnotes kept for the reader
     statements: tuple[Statement, ...]
+    heading: str = ""  # the section heading as written ("Middle East"); ``region`` is its region
+    country: str = ""  # the Country cell, when the export kept it
 
 
 @dataclass(frozen=True)
@@ -138,12 +141,19 @@ def _is_heading(lines: list[str], i: int) -> bool:
     return prev_blank and next_blank and len(text) <= 60 and not text.endswith((".", ":"))
 
 
-def read_article(lines: list[str], source: str, regions: tuple[str, ...]) -> Document:
-    """Read a "Foreign relations of X" article: prose, region tables, lists."""
+def read_article(lines: list[str], source: str,
+                 regions: Mapping[str, str] | tuple[str, ...]) -> Document:
+    """Read a "Foreign relations of X" article: prose, region tables, lists.
+
+    ``regions`` maps each section heading a bilateral table may sit under to its region
+    (``schema.heading_regions``); a plain tuple of regions maps each to itself.
+    """
+    if not isinstance(regions, Mapping):
+        regions = {r: r for r in regions}
     statements: list[Statement] = []
     rows: list[TableRow] = []
     empty: list[tuple[str, int]] = []
-    section = ""
+    section, heading_line = "", 0
     i = 0
     pending: list[tuple[int, str]] = []  # lines of the current paragraph/list
 
@@ -169,16 +179,18 @@ def read_article(lines: list[str], source: str, regions: tuple[str, ...]) -> Doc
                 raise SourceError(
                     source,
                     f"table sits under no region heading (the heading above it is "
-                    f"{section or 'missing'!r}; expected one of: {', '.join(regions)})",
+                    f"{section or 'missing'!r} on line {heading_line or '?'}; expected one of: "
+                    f"{', '.join(sorted(regions))}; a manifest may map more headings in "
+                    "[regions])",
                     start + 1,
                 )
             table = parse_table(lines[start:i], start + 1, source)
-            _read_rows(table, source, section, statements, rows, empty)
+            _read_rows(table, source, section, regions[section], statements, rows, empty)
             continue
         if _is_heading(lines, i):
             flush()
             if section != "References":  # reference lists end the article's statements
-                section = line.strip()
+                section, heading_line = line.strip(), i + 1
         elif not line.strip():
             if not (pending and _BULLET.match(pending[0][1])):
                 flush()
@@ -198,11 +210,12 @@ def _column(header: tuple[str, ...], *words: str) -> int | None:
     return None
 
 
-def _read_rows(table: Table, source, region, statements, rows, empty) -> None:
+def _read_rows(table: Table, source, heading, region, statements, rows, empty) -> None:
     notes = _column(table.header, "notes")
     began = _column(table.header, "began")
     if began is None:
         began = _column(table.header, "established")
+    country = _column(table.header, "country")
     if notes is None:
         raise SourceError(
             source, f"table header {list(table.header)} has no 'Notes' column", table.line
@@ -213,10 +226,12 @@ def _read_rows(table: Table, source, region, statements, rows, empty) -> None:
             continue
         row_statements = []
         for block in _blocks(list(row.cells[notes].lines)):
-            row_statements.extend(_statements(block, source, region, "note", row.line))
+            row_statements.extend(_statements(block, source, heading, "note", row.line))
         statements.extend(row_statements)
         established = row.cells[began].text if began is not None else ""
-        rows.append(TableRow(source, region, row.line, established, tuple(row_statements)))
+        name = clean(row.cells[country].text) if country is not None else ""
+        rows.append(TableRow(source, region, row.line, established, tuple(row_statements),
+                             heading, name))
 
 
 def read_fact_sheet(lines: list[str], source: str) -> Document:

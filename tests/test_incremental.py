@@ -64,6 +64,7 @@ def test_every_input_of_a_job_is_in_its_key(tmp_path):
     others = [
         reports.job_key(replace(job, parameters={"label": "two"}), inputs, True),
         reports.job_key(job, replace(inputs, data="e" * 64), True),
+        reports.job_key(job, replace(inputs, tables="t" * 64), True),
         reports.job_key(job, replace(inputs, helpers="i" * 64), True),
         reports.job_key(job, replace(inputs, packages={"pandas": "3.2.0"}), True),
         reports.job_key(job, inputs, hide_code=False),
@@ -76,8 +77,9 @@ def test_every_input_of_a_job_is_in_its_key(tmp_path):
 def test_the_data_hash_is_the_descriptor_when_there_is_one(tmp_path):
     folder = tmp_path / "processed"
     shutil.copytree(paths.PROCESSED, folder)
+    (folder / "datapackage.json").unlink(missing_ok=True)
     tables = reports.data_hash(folder)
-    assert tables == reports.data_hash(paths.PROCESSED)
+    assert tables == reports.tables_hash(folder) == reports.tables_hash(paths.PROCESSED)
     (folder / "events.csv").write_bytes((folder / "events.csv").read_bytes() + b"\n")
     assert reports.data_hash(folder) != tables
     (folder / "datapackage.json").write_text('{"name": "x"}\n', encoding="utf-8")

@@ -8,7 +8,7 @@ import ast
 import papermill as pm
 import pytest
 
-from helpers import charts, datapackage, params, paths, reports
+from helpers import charts, datapackage, pages, params, paths, reports
 from helpers.exceptions import ParameterError
 
 
@@ -108,6 +108,5 @@ def test_a_notebook_path_outside_notebooks_is_refused(tmp_path, notebook):
 
 
 def test_the_index_title_takes_the_subject_of_the_build(tmp_path):
-    reports.write_index(tmp_path, "run-1", [], hide_code=True)
-    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    page = pages.write_index(tmp_path, [], hide_code=True).read_text(encoding="utf-8")
     assert f"<h1>Foreign relations of {datapackage.subject().name}: reports</h1>" in page

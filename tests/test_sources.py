@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from helpers import paths
@@ -79,4 +81,54 @@ def test_a_source_listed_in_the_manifest_but_missing_is_named(raw_copy, tmp_path
     raw_copy.path(FACT_SHEET).unlink()
     with pytest.raises(SourceError) as info:
         build(raw=raw_copy.folder, out=tmp_path / "out")
-    assert str(info.value) == f"{raw_copy.path(FACT_SHEET)}: listed in the manifest but missing"
+    manifest = raw_copy.path(paths.MANIFEST_NAME)
+    assert str(info.value) == (f"{manifest}:22: field 'sources[2].file': {FACT_SHEET!r} is "
+                               f"listed but missing from {raw_copy.folder}")
+
+
+def _manifest_with(raw_copy, old: str, new: str) -> Path:
+    path = raw_copy.path(paths.MANIFEST_NAME)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_an_unquoted_toml_date_is_refused_with_a_hint_to_quote_it(raw_copy):
+    path = _manifest_with(raw_copy, 'date = "2018-02"', "date = 2018-02-01")
+    with pytest.raises(SourceError) as info:
+        read_manifest(raw_copy.folder)
+    assert str(info.value) == (f"{path}:15: field 'sources[1].date': is an unquoted TOML date "
+                               '(2018-02-01); write it as a quoted string, e.g. '
+                               'date = "2018-02-01"')
+
+
+def test_a_date_that_is_not_a_date_names_the_field_and_source(raw_copy):
+    path = _manifest_with(raw_copy, 'date = "2018-04-02"', 'date = "unknown"')
+    with pytest.raises(SourceError) as info:
+        read_manifest(raw_copy.folder)
+    assert str(info.value) == (f"{path}:27: field 'sources[2].date': 'unknown' is not a date "
+                               "written YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('iso3 = "PER"', "iso3 = 604", "field 'subject.iso3': must be a string, not int (604)"),
+    ('iso3 = "PER"', 'iso3 = "Peru"', "field 'subject.iso3': 'Peru' is not an ISO 3166-1"),
+    ('kind = "article"', 'kind = "blog"', "field 'sources[1].kind': 'blog' is not one of"),
+    ('date = "2018-02"', 'date = "2018-13"', "field 'sources[1].date': '2018-13' is not a date"),
+    ('sha256 = "9c', 'sha256 = "zz', "field 'sources[1].sha256': is not 64"),
+    ('capital = "Lima"\n', 'capital = "Lima"\n\n[regions]\n"Levant" = "Atlantis"\n',
+     "field 'regions.Levant': 'Atlantis' is not one of: Africa, Americas"),
+])
+def test_every_manifest_field_is_checked_up_front(raw_copy, old, new, message):
+    path = _manifest_with(raw_copy, old, new)
+    with pytest.raises(SourceError) as info:
+        read_manifest(raw_copy.folder)
+    assert str(info.value).startswith(str(path))
+    assert message in str(info.value)
+
+
+def test_a_manifest_may_map_more_headings_to_regions(raw_copy):
+    _manifest_with(raw_copy, 'capital = "Lima"\n',
+                   'capital = "Lima"\n\n[regions]\n"Levant" = "Asia"\n')
+    assert read_manifest(raw_copy.folder).regions == {"Levant": "Asia"}
