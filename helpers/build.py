@@ -17,6 +17,7 @@ from helpers import paths, schema
 from helpers.exceptions import ProjectError
 from helpers.sources import Manifest, read_manifest, read_source
 from helpers.statements import read_article, read_fact_sheet
+from helpers.tei import read_tei
 
 
 def build(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> dict[str, int]:
@@ -29,12 +30,15 @@ def build(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> dict[st
         lines = read_source(manifest, src)
         if src.kind == "article":
             docs.append(read_article(lines, src.file, schema.REGIONS))
+        elif src.kind == "record":
+            docs.append(read_tei(lines, src.file))
         else:
             docs.append(read_fact_sheet(lines, src.file))
     years = {s.file: int(s.date[:4]) for s in manifest.sources}
     partners = {s.file: s.partner_iso3 for s in manifest.sources if s.partner_iso3}
     result = extract(docs, manifest.subject, years, partners)
     tables = dict(result.tables)
+    counts = after_extraction(tables, manifest, result.counts)
     tables["sources"] = sources_rows(manifest)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -46,8 +50,21 @@ def build(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> dict[st
         _write_if_changed(target, to_csv(table.names, rows))
     default = out.resolve() == paths.DEFAULT_PROCESSED.resolve()
     readme = paths.DATA_README if default else out / "README.md"
-    _write_if_changed(readme, schema.data_dictionary(tables["sources"], result.counts) + "\n")
-    return result.counts
+    _write_if_changed(readme, schema.data_dictionary(tables["sources"], counts) + "\n")
+    return counts
+
+
+def after_extraction(tables: dict[str, list[dict]], manifest: Manifest,
+                     counts: dict[str, int]) -> dict[str, int]:
+    """Stages on the extracted rows: representation levels, then reconciliation; recount."""
+    from helpers.levels import add_levels
+    from helpers.reconcile import reconcile_relations
+
+    add_levels(tables, manifest.subject)
+    reconcile_relations(tables)
+    status = [s["status"] for s in tables["statements"]]
+    return {**counts, "represented": status.count("represented"),
+            "unparsed (listed with a reason)": status.count("unparsed")}
 
 
 def sources_rows(manifest: Manifest) -> list[dict]:

@@ -18,8 +18,8 @@ _PATTERNS = [
     re.compile(r"(?<!\d)(?P<d>[0-3]?\d) " + _M.format("m") + " " + _YEAR.format("y") + r"(?!\d)"),
     # November 27, 1991
     re.compile(_M.format("m") + r" (?P<d>[0-3]?\d),? " + _YEAR.format("y") + r"(?!\d)"),
-    # November 1999
-    re.compile(_M.format("m") + " " + _YEAR.format("y") + r"(?!\d)"),
+    # November 1999, November, 1999
+    re.compile(_M.format("m") + ",? " + _YEAR.format("y") + r"(?!\d)"),
     # 1971 (not part of a bigger number, an amount or a street address)
     re.compile(r"(?<![\d$.,-])" + _YEAR.format("y") + r"(?!\d|,\d|\s?(?:km|%|people|percent)\b)"),
 ]

@@ -162,15 +162,21 @@ def parse_mission(text: str) -> MissionStatement | None:
 
 _KINDS = [
     (r"establish\w*\s+(?:of\s+)?(?:diplomatic\s+)?relations|establishment of diplomatic "
-     r"relations|relations began", "relations-established"),
+     r"relations|relations began|\brelations\b[^.]{0,60}?\b(?:was|were)\s+established\b",
+     "relations-established"),
     (r"\brenewed\b", "relations-renewed"),
-    (r"\brecogni[sz]ed\b", "recognition"),
+    (r"\brecogni[sz]ed\b[^.]*?\bby the appointment of\b|\brecogni(?:[sz]ed|tion)\b",
+     "recognition"),
+    (r"\b(?:raised|elevat\w*|upgraded)\b[^.]{0,40}?\bembassy\b", "mission-upgraded"),
+    (r"\bestablish\w*\s+of\s+(?:the\s+)?(?:[A-Z]\w+\s+)?(?:legation|embassy)\b",
+     "mission-opened"),
     (r"\b(?:agreements?|accords?|treaty|treaties|declaration)\b", "agreement"),
     (r"\bopened\b", "mission-opened"),
     (r"\bclosed\b", "mission-closed"),
     (r"\bvisit\b", "visit"),
     (r"\bmembers?\b", "membership"),
-    (r"\b(?:war|law|decree|re-election|election|government|inauguration|announced|served)\b",
+    (r"\b(?:war|law|decree|re-election|election|government|inauguration|announced|served|"
+     r"independence)\b",
      "other"),
 ]
 _KIND_RES = [(re.compile(p, re.IGNORECASE), k) for p, k in _KINDS]
@@ -416,6 +422,8 @@ _REASONS = [
 def unparsed_reason(statement: Statement, negative: bool = False) -> str:
     if negative:
         return "states that there is no post or accreditation (nothing to record as a post)"
+    if statement.kind == "heading":
+        return "heading without a date (a section title or a figure caption)"
     if statement.kind == "list-item":
         if statement.section == "See also":
             return "see-also link to another article"
