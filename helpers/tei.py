@@ -1,4 +1,4 @@
-"""TEI XML records to statements: the ``<head>`` and ``<p>`` texts of ``<text>``, each with its line.
+"""TEI XML records to statements: the `<head>` and `<p>` texts of `<text>`, each with its line.
 
 The Office of the Historian publishes its country records as TEI XML. They are read with
 defusedxml's parser (the standard library's expat, with entity declarations and external
