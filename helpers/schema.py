@@ -381,6 +381,24 @@ def data_dictionary(manifest_rows: list[dict], summary: dict[str, int]) -> str:
             "units (USD, W; areas in km2), with its qualifier: \"more than $1 billion\" is "
             "`more-than` 1e9, a lower bound. Counts written in words (\"three agreements\") "
             "are not figures. Indicator ids come from `helpers/reference/indicators.csv`.",
+            "- **Records (TEI XML).** Read with defusedxml (entity declarations and external "
+            "references are refused, so an entity-expansion bomb or an external entity stops "
+            "the build with the file and line). Each `<head>` of the `<text>` is a `heading` "
+            "statement and each `<p>` is split into sentences; a statement's line is the line "
+            "of its first word. The `teiHeader` is the file's metadata, recorded in the "
+            "manifest.",
+            "- **Representation levels.** A statement naming a legation, embassy or envoy's "
+            "rank, a change (established, raised, named, presented credentials), a date and "
+            "where (the subject's capital, or \"to\"/\"in\" the partner) is a row of "
+            "`levels.csv`, coded as in the Correlates of War Diplomatic Exchange data set "
+            "(1 chargé d'affaires, 2 minister, 3 ambassador). A section title restating its "
+            "paragraph's change less precisely is the same change. Each change is also a "
+            "`mission-opened` or `mission-upgraded` event.",
+            "- **Reconciliation.** When several statements date the start of relations with a "
+            "partner (the fact sheet's 1827, the historian's 1826 and 1827-05-21 for the "
+            "United States), the build keeps the most precise date in the year the most "
+            "sources give, lists the others in `established_alternatives`, and records a "
+            "`reconciliation` decision with every value, file and line.",
             "- **Nothing is lost.** Every sentence of prose and notes and every list item is a "
             "row of `statements.csv`, either `represented` (with the tables it fed) or "
             "`unparsed` (also in `unparsed.csv`) with a reason.",
