@@ -166,6 +166,17 @@ def test_an_external_entity_is_refused():
     assert error.line == 3 and "'secret'" in str(error)
 
 
+def test_an_external_parameter_entity_is_refused_and_an_external_dtd_never_fetched():
+    text = ('<?xml version="1.0"?>\n<!DOCTYPE TEI [\n'
+            '<!ENTITY % remote SYSTEM "http://example.org/evil.dtd">\n%remote;\n]>\n'
+            "<TEI><text><body><p>A 1900.</p></body></text></TEI>")
+    assert _refusal(text).line == 3
+    plain = ('<?xml version="1.0"?>\n<!DOCTYPE TEI SYSTEM "http://example.org/tei.dtd">\n'
+             "<TEI><text><body><p>Read without the DTD.</p></body></text></TEI>")
+    (st,) = read_tei(_lines(plain), "dtd.xml").statements
+    assert (st.line, st.text) == (3, "Read without the DTD.")
+
+
 def test_a_record_without_statements_is_refused():
     error = _refusal('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>'
                      "<publicationStmt><p>Only metadata</p></publicationStmt></fileDesc>"
