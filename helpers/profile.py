@@ -355,6 +355,3 @@ def describe_levels(levels: pd.DataFrame, subject_name: str, name: str) -> str:
 def _a(noun: str) -> str:
     """'an embassy', 'a legation' (markdown stars allowed)."""
     return ("an " if noun.lstrip("*")[:1].lower() in "aeiou" else "a ") + noun
-
-
-COUNTS["levels"] = "stated change(s) of representation"  # profile.counts(..., levels=...)
