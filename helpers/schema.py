@@ -230,7 +230,7 @@ _table("levels", "Diplomatic representation between the subject and a partner ov
            "it; empty otherwise.", allowed=ENVOY_RANKS),
     Column("cow_level", "int", "Level in the Correlates of War Diplomatic Exchange coding "
            "(Bayer, Reşat. 2006. Diplomatic Exchange Data set, v2006.1, "
-           "https://correlatesofwar.org/data-sets/diplomatic-exchange/): 1 = chargé "
+           "https://correlatesofwar.org/data-sets/diplomatic-exchange): 1 = chargé "
            "d'affaires, 2 = minister, 3 = ambassador; from the envoy's rank, or 3 for an "
            "embassy whose envoy is not named; empty when it cannot be told.", unit="COW code"),
     Column("from_date", "date", "Date the level took effect, ISO 8601 at its precision.",
