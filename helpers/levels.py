@@ -87,9 +87,9 @@ def _receiving(text: str, subject: Subject, partner: str) -> str | None:
 def parse_level(text: str, subject: Subject, partner: str) -> Level | None:
     """The change of representation a statement states, or None.
 
-    >>> s = Subject("Peru", "PER", "Lima")
-    >>> parse_level("The Legation at Lima was raised to an Embassy on April 24, 1920.", s,
-    ...             "USA").level
+    >>> s = Subject("Chile", "CHL", "Santiago")
+    >>> parse_level("The Legation at Santiago was raised to an Embassy on May 3, 1930.", s,
+    ...             "FRA").level
     'embassy'
     """
     if not partner or partner == subject.iso3 or not _CHANGE.search(text):
