@@ -162,7 +162,8 @@ def _event(events: list[dict], st: dict, lv: Level, kind: str) -> None:
         other["kind"] = kind
         return
     events.append(dict(partner_iso3=st["partner_iso3"], date=lv.date, precision=lv.precision,
-                       approximate=False, end_date=None, kind=kind, summary=st["text"], row_line=st["row_line"],
+                       approximate=False, end_date=None, kind=kind, summary=st["text"],
+                       row_line=st["row_line"],
                        source=st["source"], line=st["line"], sentence=st["sentence"]))
 
 
