@@ -98,12 +98,13 @@ def test_coverage_of_partners_embassies_in_peru(tmp_path):
         "non-resident accreditation")
     recip = pd.read_csv(out / "reciprocity.csv")
     assert recip.set_index("label").loc["Algeria", "reciprocity"] == "both sides"
-    # the posts map of the world: Brasília's embassies drawn as lines to the countries served
+    # the posts map of the world: Brasília's embassies drawn as lines to the country served
     placed = pd.read_csv(out / "posts-map.csv", keep_default_na=False)
     assert set(placed["direction"]) == {"inward"} and set(placed["post_type"]) == {"embassy"}
     served = placed[placed["city"] == "Brasília"]
-    assert set(served["served_iso3"]) == {"BGR", "CYP", "GHA"}
-    assert (served["served_longitude"] != "").all() and (placed["longitude"] != "").all()
+    assert set(served["sending_iso3"]) == {"BGR", "CYP", "GHA"}
+    assert set(served["served_iso3"]) == {"PER"} and (placed["longitude"] != "").all()
+    assert served["served_longitude"].astype(float).between(-82, -68).all()  # in Peru
     svg = (out / "posts-map.svg").read_text(encoding="utf-8")
     assert "Diplomatic posts by city: the world" in svg and ">−150</text>" in svg
     assert (out / "posts-map.png").stat().st_size > 0

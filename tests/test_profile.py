@@ -264,12 +264,13 @@ def test_new_zealand_is_served_from_santiago(profile_of):
         "inward", "Chile", "False")
     assert list(csv(out, "events")["date"]) == ["1972"]
     assert "**1** non-resident (in a third country)" in sentences(nb)
-    # on the map: Santiago, a dashed line to New Zealand, zoomed to both countries' regions
+    # on the map: New Zealand's embassy in Santiago, a dashed line from there to Peru
     placed = csv(out, "posts-map")
     line = placed[placed["city"] == "Santiago"].iloc[0]
-    assert (line["served_iso3"], line["not_placed"]) == ("NZL", "")
+    assert (line["sending_iso3"], line["served_iso3"], line["not_placed"]) == (
+        "NZL", "PER", "")
     assert float(line["latitude"]) == pytest.approx(-33.46, abs=0.1)
-    assert float(line["served_longitude"]) > 165  # New Zealand's own shape, not Santiago
+    assert -82 < float(line["served_longitude"]) < -68  # Peru's own shape, not Santiago
     svg = (out / "posts-map.svg").read_text(encoding="utf-8")
     assert "Where the posts between Peru and New Zealand are" in svg
     assert {p.name for p in out.glob("posts-map.*")} == {
