@@ -25,6 +25,7 @@ from helpers import datapackage, paths, schema
 from helpers.exceptions import OutputError, ProjectError
 from helpers.sources import Manifest, read_manifest, read_source
 from helpers.statements import Document, read_article, read_fact_sheet
+from helpers.tei import read_tei
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def build_files(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> B
 READERS: dict[str, Callable[[list[str], str, dict[str, str]], Document]] = {
     "article": read_article,
     "fact-sheet": lambda lines, file, _regions: read_fact_sheet(lines, file),
+    "record": lambda lines, file, _regions: read_tei(lines, file),  # TEI XML (helpers.tei)
 }
 
 

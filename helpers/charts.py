@@ -614,3 +614,50 @@ def precision_bars(table: pd.DataFrame, note: str):
               bbox_to_anchor=(1.01, 1), frameon=False)
     _finish(fig, "How precisely the sources date the start of relations", note)
     return fig
+
+
+# ---------------------------------------------------------------- 04 representation levels
+
+KIND_MARKERS.setdefault("mission-upgraded", ("^", "#0072B2"))
+COW_LABELS = {1: "chargé d'affaires (1)", 2: "minister (2)", 3: "ambassador (3)"}
+DIRECTION_COLORS = {"abroad": "#D55E00", "inward": "#0072B2"}
+
+
+def representation_levels(levels: pd.DataFrame, sides: dict[str, str], title: str, note: str,
+                          end_year: int):
+    """Diplomatic representation over time as steps, one line per direction (``sides``).
+
+    The y axis is the Correlates of War Diplomatic Exchange level (1 chargé d'affaires,
+    2 minister, 3 ambassador); each stated change is a marker labelled with its date and
+    level, and the last level is carried to ``end_year``. A level whose envoy's rank is not
+    stated (a legation) is drawn at 1 with an open marker.
+    """
+    fig, ax = plt.subplots(figsize=(9, 3.4))
+    if levels.empty:
+        _empty(ax, "the sources state no level of representation")
+    for direction, label in sides.items():
+        side = levels[levels["direction"] == direction].sort_values("year")
+        if side.empty:
+            continue
+        color = DIRECTION_COLORS[direction]
+        y = side["cow_level"].astype("Float64").fillna(1).astype(float).tolist()
+        x = side["year"].tolist()
+        ax.step(x + [max(end_year, x[-1])], y + [y[-1]], where="post", color=color, lw=2,
+                label=label)
+        for r, yy in zip(side.itertuples(index=False), y, strict=True):
+            known = pd.notna(r.cow_level)
+            ax.plot(r.year, yy, marker=PRECISION_MARKERS[r.precision], ms=7, color=color,
+                    markerfacecolor=color if known else "white", markeredgewidth=1.5)
+            rank = r.envoy_rank if pd.notna(r.envoy_rank) else "rank not stated"
+            ax.annotate(f"{r.from_date}: {r.level}\n({rank})", (r.year, yy), xytext=(4, 6),
+                        textcoords="offset points", fontsize=7, color="#333333")
+    if len(levels):
+        ax.set_xlim(levels["year"].min() - 5, max(end_year, levels["year"].max()) + 5)
+    ax.set_ylim(0.5, 3.7)
+    ax.set_yticks(list(COW_LABELS), list(COW_LABELS.values()))
+    ax.set_xlabel("Year (calendar year)")
+    ax.set_ylabel("Head of mission (COW level)")
+    if len(levels):
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    _finish(fig, title, note)
+    return fig

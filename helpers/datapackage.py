@@ -46,6 +46,10 @@ _CANDIDATE_KEYS = [
     *[((t.name, "source"), ("sources", "source")) for t in schema.TABLES.values()
       if "source" in t.names and t.name != "sources"],
     (("relations", "established_source"), ("sources", "source")),
+    # levels: the partner's side of each row (the subject's own code is in no relations row,
+    # so these hold only where the table names partners alone)
+    (("levels", "sending_iso3"), ("relations", "iso3")),
+    (("levels", "receiving_iso3"), ("relations", "iso3")),
 ]
 _LICENCE_NAMES = {"CC BY-SA 4.0": ("CC-BY-SA-4.0",
                                    "https://creativecommons.org/licenses/by-sa/4.0/")}
@@ -260,6 +264,8 @@ def about(folder: Path | str | None = None) -> str:
 
 def render_readme(descriptor: dict) -> str:
     """Markdown for data/README.md, rendered from the descriptor alone."""
+    from helpers import reconcile  # the rule the build reconciles by, written once
+
     s = descriptor["subject"]
     out = [
         f"# Data: {descriptor['title']}",
@@ -332,6 +338,24 @@ def render_readme(descriptor: dict) -> str:
             "units (USD, W; areas in km2), with its qualifier: \"more than $1 billion\" is "
             "`more-than` 1e9, a lower bound. Counts written in words (\"three agreements\") "
             "are not figures. Indicator ids come from `helpers/reference/indicators.csv`.",
+            "- **Records (TEI XML).** Read with defusedxml (entity declarations and external "
+            "references are refused, so an entity-expansion bomb or an external entity stops "
+            "the build with the file and line). Each `<head>` of the `<text>` is a `heading` "
+            "statement and each `<p>` is split into sentences; a statement's line is the line "
+            "of its first word. The `teiHeader` is the file's metadata, recorded in the "
+            "manifest. Records go through the same stages as the other sources.",
+            "- **Representation levels.** A statement naming a legation, embassy or envoy's "
+            "rank, a change (established, raised, named, presented credentials), a date and "
+            f"where ({capital}, or \"to\"/\"in\" the partner) is a row of `levels.csv`, coded "
+            "as in the Correlates of War Diplomatic Exchange data set (1 chargé d'affaires, "
+            "2 minister, 3 ambassador). A section title restating its paragraph's change less "
+            "precisely is the same change. Each change is also a `mission-opened` or "
+            "`mission-upgraded` event (\"raised to an embassy\").",
+            "- **Reconciliation.** When several statements date the start of relations with a "
+            "partner (a fact sheet's year, a record's summary and its dated entry), the build "
+            f"chooses by one rule: {reconcile.RULE}. The others are listed in "
+            "`established_alternatives`, and a `reconciliation` decision records every value "
+            "with its file and line, the choice and the rule.",
             "- **Nothing is lost.** Every sentence of prose and notes and every list item is a "
             "row of `statements.csv`, either `represented` (with the tables it fed) or "
             "`unparsed` (also in `unparsed.csv`) with a reason.",

@@ -18,8 +18,8 @@ _PATTERNS = [
     re.compile(r"(?<!\d)(?P<d>[0-3]?\d) " + _M.format("m") + " " + _YEAR.format("y") + r"(?!\d)"),
     # November 27, 1991
     re.compile(_M.format("m") + r" (?P<d>[0-3]?\d),? " + _YEAR.format("y") + r"(?!\d)"),
-    # November 1999
-    re.compile(_M.format("m") + " " + _YEAR.format("y") + r"(?!\d)"),
+    # November 1999, November, 1999
+    re.compile(_M.format("m") + ",? " + _YEAR.format("y") + r"(?!\d)"),
     # the 1820s: a decade, not the year 1820
     re.compile(r"(?<![\d$.,-])(?P<decade>1[5-9]\d0|20\d0)s\b"),
     # 1971 (not part of a bigger number, an amount or a street address)

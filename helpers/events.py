@@ -11,12 +11,17 @@ from helpers.dates import Date, find_dates, parse_date
 _KINDS = [
     (r"(?<!re-)(?<!re)establish\w*\s+(?:of\s+)?(?:diplomatic\s+)?relations|(?<!re-)"
      r"(?<!re)establishment of diplomatic relations|relations began|relations\s+(?:were|was|"
-     r"have\s+been)\s+established", "relations-established"),
+     r"have\s+been)\s+established|\brelations\b[^.]{0,60}?\b(?:was|were)\s+established\b",
+     "relations-established"),
     (r"\b(?:broken(?:\s+off)?|broke\s+off|severed|sever\w*|suspended\s+(?:diplomatic\s+)?"
      r"relations|rupture\w*)\b", "relations-broken"),
     (r"\b(?:renewed|restored|re-?established|re-?establishment|resumed)\b",
      "relations-renewed"),
-    (r"\brecogni[sz]ed\b", "recognition"),
+    (r"\brecogni[sz]ed\b[^.]*?\bby the appointment of\b|\brecogni(?:[sz]ed|tion)\b",
+     "recognition"),
+    (r"\b(?:raised|elevat\w*|upgraded)\b[^.]{0,40}?\bembassy\b", "mission-upgraded"),
+    (r"\bestablish\w*\s+of\s+(?:the\s+)?(?:[A-Z]\w+\s+)?(?:legation|embassy)\b",
+     "mission-opened"),
     (r"\b(?:agreements?|accords?|treaty|treaties|declaration)\b", "agreement"),
     (r"\bre-?opened\b", "mission-reopened"),
     (r"\bopened\b", "mission-opened"),
@@ -24,8 +29,8 @@ _KINDS = [
     (r"\bsuspended\b", "mission-suspended"),
     (r"\bvisit\b", "visit"),
     (r"\bmembers?\b", "membership"),
-    (r"\b(?:war|law|decree|re-election|election|government|inauguration|announced|served)\b",
-     "other"),
+    (r"\b(?:war|law|decree|re-election|election|government|inauguration|announced|served|"
+     r"independence)\b", "other"),
 ]
 _KIND_RES = [(re.compile(p, re.IGNORECASE), k) for p, k in _KINDS]
 _NEAR = 80  # characters: a keyword further from the date than this does not classify it

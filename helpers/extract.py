@@ -4,6 +4,8 @@
 2. identify partners — ``helpers.partners.identify_partners`` (each table row's partner)
 3. place cities      — ``helpers.cities`` (inside each statement's post records)
 4. assemble records  — ``helpers.records`` (statement records, relations, the ledger)
+5. levels            — ``helpers.levels.add_levels`` (representation levels and their events)
+6. reconcile         — ``helpers.reconcile.reconcile_relations`` (facts several sources state)
 
 A document kind only has to give a ``statements.Document`` (statements, and table rows if it
 has any) to go through stages 2–4. Each ``parse_*`` rule lives in the module named for it:
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from helpers.decisions import Decision, unique
 from helpers.events import parse_events  # noqa: F401  (the rules, re-exported for callers)
 from helpers.figures import indicators, parse_figures  # noqa: F401
+from helpers.levels import add_levels
 from helpers.memberships import (  # noqa: F401
     membership_subjects,
     organizations,
@@ -24,6 +27,7 @@ from helpers.memberships import (  # noqa: F401
 )
 from helpers.partners import Partner, identify_partners
 from helpers.posts import parse_mission  # noqa: F401
+from helpers.reconcile import reconcile_relations
 from helpers.records import (
     RECORD_TABLES,
     drop_repeats,
@@ -103,6 +107,9 @@ def extract(docs: list[Document], subject: Subject, source_years: dict[str, int]
                                               "partner_iso3", "reason", "text")}
                           for s in ledger if s["status"] == "unparsed"]
     tables["decisions"] = [d.record() for d in unique(decisions)]
+    # 5–6. representation levels (and their events), then facts several statements give
+    add_levels(tables, subject)
+    reconcile_relations(tables)
     relations = tables["relations"]
     counts = {
         "statements read": len(ledger),

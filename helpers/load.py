@@ -120,3 +120,7 @@ def load_decisions(folder=paths.PROCESSED):
 
 def load_sources(folder=paths.PROCESSED):
     return load("sources", folder)
+
+
+def load_levels(folder=paths.PROCESSED):
+    return load("levels", folder)

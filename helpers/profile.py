@@ -379,3 +379,44 @@ def describe_mentions(mentions: pd.DataFrame, name: str) -> str:
     about = mentions["about"].value_counts(sort=False)
     return (f"**{len(mentions)}** other statement(s) name {escape_md(name)}: "
             + ", ".join(f"{n} about {escape_md(who)}" for who, n in about.items()) + ".")
+
+
+# ---------------------------------------------------------------- representation levels
+
+
+def levels_of(levels: pd.DataFrame, iso3: str) -> pd.DataFrame:
+    """The stated levels of representation between the subject and the partner, oldest first.
+
+    ``direction`` is "abroad" for the subject's missions (as in the missions table) and
+    "inward" for the partner's; ``year`` places ``from_date`` on a time axis.
+    """
+    own = levels[_is(levels["sending_iso3"], iso3) | _is(levels["receiving_iso3"], iso3)]
+    own = own[_is(own["sending_iso3"], subject().iso3) | _is(own["receiving_iso3"],
+                                                               subject().iso3)]
+    own = own.assign(direction=own["sending_iso3"].map(
+        lambda c: "abroad" if c == subject().iso3 else "inward"),
+        year=own["from_date"].map(analysis.year_fraction))
+    return own.sort_values(["year", "direction", "source", "line"]).reset_index(drop=True)
+
+
+def describe_levels(levels: pd.DataFrame, subject_name: str, name: str) -> str:
+    """Each stated change of representation in words, with its source line (escaped)."""
+    subject_name, name = escape_md(subject_name), escape_md(name)
+    if levels.empty:
+        return (f"The sources state no level of representation between {subject_name} and "
+                f"{name}, so there is nothing to draw.")
+    parts = []
+    for r in levels.to_dict("records"):
+        sender = subject_name if r["direction"] == "abroad" else name
+        host = name if r["direction"] == "abroad" else subject_name
+        rank = (f", headed by {_a(escape_md(r['envoy_rank']))}" if pd.notna(r["envoy_rank"])
+                else "")
+        parts.append(f"from **{escape_md(r['from_date'])}** {possessive(sender)} mission in "
+                     f"{host} is {_a('**' + escape_md(r['level']) + '**')}{rank} "
+                     f"({escape_md(r['source'])}, line {r['line']})")
+    return f"**{len(levels)}** stated change(s) of representation: " + "; ".join(parts) + "."
+
+
+def _a(noun: str) -> str:
+    """'an embassy', 'a legation' (markdown stars allowed)."""
+    return ("an " if noun.lstrip("*")[:1].lower() in "aeiou" else "a ") + noun

@@ -323,3 +323,27 @@ def describe_checks(agree: pd.DataFrame) -> str:
         return f"All **{len(agree)}** checks hold."
     return (f"**{len(failing)}** of {len(agree)} checks fail: "
             + "; ".join(escape_md(c) for c in failing["check"]) + ".")
+
+
+# ---------------------------------------------------------------- reconciliation
+
+
+def reconciliation(decision_rows: pd.DataFrame) -> pd.DataFrame:
+    """Every fact several statements give: one row per statement's value, the choice and why.
+
+    Read from the build's ``reconciliation`` decisions: ``role`` is ``chosen``, ``same year``
+    (agrees with the choice's year, less precise or equal) or ``other year`` (kept as an
+    alternative).
+    """
+    from helpers.reconcile import parse_claims
+
+    rows = []
+    for d in decision_rows[decision_rows["kind"] == "reconciliation"].to_dict("records"):
+        for role, cell in (("chosen", d["decision"]), ("", d["alternatives"])):
+            for c in parse_claims(cell):
+                rows.append(dict(fact=d["subject"], role=role or c["agreement"],
+                                 value=c["value"], precision=c["precision"],
+                                 source=c["source"], line=c["line"], choice=d["decision"]
+                                 .split(" ")[0], rule=d["rule"]))
+    return pd.DataFrame(rows, columns=["fact", "role", "value", "precision", "source", "line",
+                                       "choice", "rule"])

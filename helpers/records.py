@@ -169,6 +169,8 @@ _REASONS = [
 def unparsed_reason(statement: Statement, negative: bool = False) -> str:
     if negative:
         return "states that there is no post or accreditation (nothing to record as a post)"
+    if statement.kind == "heading":
+        return "heading without a date (a section title or a figure caption)"
     if statement.kind == "list-item":
         if statement.section == "See also":
             return "see-also link to another article"

@@ -34,7 +34,8 @@ PRECISIONS = ("year", "month", "day", "decade")
 POST_TYPES = ("embassy", "consulate-general", "consulate", "honorary-consulate", "consular-agency")
 EVENT_KINDS = ("relations-established", "relations-renewed", "relations-broken", "recognition",
                "agreement", "mission-opened", "mission-closed", "mission-suspended",
-               "mission-reopened", "visit", "membership", "other")
+               "mission-reopened", "visit", "membership", "other",
+               "mission-upgraded")
 QUALIFIERS = ("exact", "approximate", "more-than", "at-least", "range-min", "range-max")
 RESOLUTIONS = ("stated", "inferred", "unresolved")
 DIRECTIONS = ("abroad", "inward")
@@ -43,7 +44,7 @@ STATEMENT_STATUSES = ("represented", "unparsed")
 DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inferred-partner",
                   "unresolved-partner", "empty-row", "date-choice", "organization", "count-check",
                   "indicator", "duplicate-post", "duplicate-record", "country-column",
-                  "region-heading")
+                  "region-heading", "reconciliation")
 
 
 def heading_regions(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -127,6 +128,10 @@ _table("relations", "One row per non-empty row of the article's bilateral tables
     Column("established_line", "int", "Line in `established_source` that gives the date."),
     Column("established_caveat", "str", "What the sources say that qualifies the date "
            "(e.g. relations existed earlier and were renewed)."),
+    Column("established_alternatives", "str", "Other dates the sources give for the start of "
+           "relations, when several statements give one (see `reconciliation` in "
+           "decisions.csv): `;`-separated `date (precision) file:line`, each marked `same year` "
+           "or `other year` against `established`."),
     Column("statements", "int", "Number of statements (sentences) in the row's notes.",
            unit="statements", required=True),
     *_src(),
@@ -170,7 +175,8 @@ _table("events", "Every dated event the sources state.", [
     Column("kind", "category", "What happened: relations established, broken off "
            "(`relations-broken`: \"broken off\", \"severed\") or renewed (`relations-renewed`: "
            "\"restored\", \"re-established\", \"renewed\"); a post opened, closed, suspended or "
-           "reopened; a recognition, agreement, visit, membership, or `other`.",
+           "reopened, or raised to an embassy (`mission-upgraded`); a recognition, agreement, "
+           "visit, membership, or `other`.",
            allowed=EVENT_KINDS, required=True),
     Column("summary", "str", "The source sentence, footnote markers removed.", required=True),
     _row_line(),
@@ -212,8 +218,9 @@ _table("statements", "Every statement read (sentence of prose or notes, list ite
            required=True),
     Column("section", "str", "Heading the statement sits under, as written (for table notes, "
            "the heading of the table's region, e.g. `Middle East`)."),
-    Column("kind", "category", "`prose`, `note` (in a table), `see-link` or `list-item`.",
-           allowed=("prose", "note", "see-link", "list-item"), required=True),
+    Column("kind", "category", "`prose`, `note` (in a table), `see-link`, `list-item` or "
+           "`heading` (a record's `<head>`, e.g. a dated section title of a TEI file).",
+           allowed=("prose", "note", "see-link", "list-item", "heading"), required=True),
     _row_line(),
     Column("partner_iso3", "iso3", "Partner of the table row, if identified."),
     Column("status", "category", "`represented` in at least one table, or `unparsed`.",
@@ -234,7 +241,10 @@ _table("unparsed", "Statements represented in no table, each with the reason.", 
 ], key=("source", "line", "sentence"))
 
 _table("decisions", "Everything the build had to decide, for audit: aliases used, ambiguous "
-       "cities, territories, partner identification, empty rows.", [
+       "cities, territories, partner identification, empty rows, and the reconciliation of "
+       "facts several statements give (`reconciliation`: `decision` is the value chosen, "
+       "`alternatives` every other statement's value, each as `value (precision) file:line`).",
+       [
     Column("kind", "category", "What sort of decision.", allowed=DECISION_KINDS, required=True),
     Column("subject", "str", "What was decided about, as written.", required=True),
     Column("decision", "str", "What the build chose.", required=True),
@@ -243,9 +253,40 @@ _table("decisions", "Everything the build had to decide, for audit: aliases used
     *_src(),
 ], key=("source", "line", "kind", "subject"))
 
+COW_CODES = {"chargé d'affaires": 1, "minister": 2, "ambassador": 3}
+LEVELS = ("legation", "embassy")
+ENVOY_RANKS = tuple(COW_CODES)
+
+_table("levels", "Diplomatic representation between the subject and a partner over time: one "
+       "row per stated change (a mission established or raised, an envoy of a new rank), "
+       "coded as in the Correlates of War Diplomatic Exchange data set.", [
+    Column("sending_iso3", "iso3", "Country whose mission or envoy it is.", required=True),
+    Column("receiving_iso3", "iso3", "Country the mission or envoy is accredited to.",
+           required=True),
+    Column("level", "category", "`legation` (headed by a minister or chargé d'affaires) or "
+           "`embassy` (headed by an ambassador); stated, or implied by the envoy's rank.",
+           allowed=LEVELS, required=True),
+    Column("envoy_rank", "category", "Rank of the head of mission where the statement gives "
+           "it; empty otherwise.", allowed=ENVOY_RANKS),
+    Column("cow_level", "int", "Level in the Correlates of War Diplomatic Exchange coding "
+           "(Bayer, Reşat. 2006. Diplomatic Exchange Data set, v2006.1, "
+           "https://correlatesofwar.org/data-sets/diplomatic-exchange): 1 = chargé "
+           "d'affaires, 2 = minister, 3 = ambassador; from the envoy's rank, or 3 for an "
+           "embassy whose envoy is not named; empty when it cannot be told.", unit="COW code"),
+    Column("from_date", "date", "Date the level took effect, ISO 8601 at its precision.",
+           required=True),
+    Column("precision", "category", "Precision of `from_date`.", allowed=PRECISIONS,
+           required=True),
+    *_src(),
+    Column("sentence", "int", "1-based index of the sentence among those starting on `line`.",
+           required=True),
+    Column("text", "str", "The statement.", required=True),
+], key=("sending_iso3", "receiving_iso3", "from_date", "source", "line", "sentence"))
+
 _table("sources", "Provenance of every raw file (from data/raw/manifest.toml).", [
     Column("source", "str", "File name in data/raw.", required=True),
-    Column("kind", "str", "`article` or `fact-sheet`.", required=True),
+    Column("kind", "str", "`article`, `fact-sheet` or `record` (a TEI XML record).",
+           required=True),
     Column("title", "str", "Title.", required=True),
     Column("publisher", "str", "Publisher.", required=True),
     Column("date", "str", "Publication date, ISO 8601 at its precision.", required=True),

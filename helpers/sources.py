@@ -12,7 +12,7 @@ from pathlib import Path
 from helpers.exceptions import ChecksumError, SourceError
 from helpers.paths import MANIFEST_NAME
 
-KINDS = ("article", "fact-sheet")
+KINDS = ("article", "fact-sheet", "record")  # record: a TEI XML record (helpers.tei)
 
 
 @dataclass(frozen=True)

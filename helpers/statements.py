@@ -18,7 +18,7 @@ _BULLET = re.compile(r"^\s*[-*]\s+")
 # A sentence ends at . ! or ? (after any footnote marker or closing quote) before a capital.
 _SENTENCE_END = re.compile(r"[.!?](?:\[\d+\])*[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
-    r"(?:\b(?:[A-Z]\.)+[A-Z]?|\b(?:St|Mr|Mrs|Dr|No|Jr|Mt|Ft|vs|approx|tel))$")
+    r"(?:\b(?:[A-Z]\.)+[A-Z]?|\b[A-Z]|\b(?:St|Mr|Mrs|Dr|No|Jr|Mt|Ft|vs|approx|tel))$")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from helpers.schema import QUALIFIERS
 
 ARTICLE = "foreign_relations_of_peru.txt"
 FACT_SHEET = "us_relations_with_peru_2018.txt"
+RECORD = "us_recognition_relations_peru_rdcr.xml"
 
 ARGENTINA = ("Peru has an embassy in Buenos Aires and consulates-general in Córdoba, La Plata and "
              "Mendoza.")
@@ -213,12 +214,14 @@ def test_the_republic_of_korea_row_is_south_korea(rows):
     assert (korea["established"], korea["established_precision"]) == ("1963-04-01", "day")
 
 
-def test_the_us_row_takes_its_start_date_from_the_fact_sheet(rows, fact_sheet_lines):
+def test_the_us_row_takes_the_day_from_the_record_and_keeps_both_years(rows, fact_sheet_lines):
     (us,) = rows("relations", line=89)
     assert (us["iso3"], us["resolution"]) == ("USA", "stated")
-    assert (us["established"], us["established_precision"]) == ("1827", "year")
-    assert (us["established_source"], us["established_line"]) == (FACT_SHEET, "10")
+    assert (us["established"], us["established_precision"]) == ("1827-05-21", "day")
+    assert (us["established_source"], us["established_line"]) == (RECORD, "68")
     assert "established diplomatic relations with Peru in 1827" in fact_sheet_lines[10 - 1]
+    assert f"1827 (year) {FACT_SHEET}:10, same year" in us["established_alternatives"]
+    assert f"1826 (year) {RECORD}:22, other year" in us["established_alternatives"]
 
 
 def test_a_row_naming_no_country_is_unresolved_with_its_alphabetical_neighbours(rows):

@@ -66,6 +66,9 @@ def test_profile_sentences_escape_every_value_they_embed():
     assert "more than $1 billion | *x*" in rendered
     said = pd.DataFrame({"status": ["represented", "unparsed"]})
     assert_inert(profile.describe_statements(said, EVIL))
+    levels = pd.DataFrame([{"direction": "abroad", "envoy_rank": EVIL, "from_date": "1990",
+                            "level": EVIL, "source": "a.txt", "line": 2}])
+    assert_inert(profile.describe_levels(levels, "Chile", "Peru"))
     mentions = pd.DataFrame({"about": [EVIL, EVIL, "Chile"]})
     rendered = assert_inert(profile.describe_mentions(mentions, "Chile"))
     assert "2 about Lima" in rendered

@@ -55,8 +55,8 @@ def test_timeline_keeps_unresolved_rows_and_other_sources_dates(tmp_path):
               start_year=1800, end_year=1900)
     dated = pd.read_csv(out / "relations-timeline.csv", dtype=str)
     us = dated[dated["label"] == "United States"].iloc[0]
-    assert (us["established"], us["established_source"]) == (
-        "1827", "us_relations_with_peru_2018.txt")
+    assert (us["established"], us["established_precision"], us["established_source"]) == (
+        "1827-05-21", "day", "us_recognition_relations_peru_rdcr.xml")
     missing = pd.read_csv(out / "not-on-timeline.csv", dtype=str)
     unresolved = missing[missing["resolution"] == "unresolved"]
     assert set(unresolved["candidates"]) == {"BHS;BLZ;BRB", "AFG;ARM;AZE;BGD;BHR;BRN;BTN;KHM"}

@@ -20,6 +20,7 @@ from helpers.exceptions import ParameterError
 NOTEBOOK = "04-country-profile"
 ARTICLE = "foreign_relations_of_peru.txt"
 FACT_SHEET = "us_relations_with_peru_2018.txt"
+RECORD = "us_recognition_relations_peru_rdcr.xml"
 
 
 # ---------------------------------------------------------------- names
@@ -86,16 +87,16 @@ def test_a_good_country_passes_the_check_as_typed():
 # ---------------------------------------------------------------- records
 
 
-def test_the_us_row_takes_the_year_relations_began_from_the_fact_sheet(frames):
+def test_the_us_row_takes_the_day_relations_began_from_the_historians_record(frames):
     rows = profile.relation_rows(frames["relations"], "USA")
     (row,) = rows.to_dict("records")
     assert (row["established"], row["established_source"], row["established_line"]) == (
-        "1827", FACT_SHEET, 10)
+        "1827-05-21", RECORD, 68)
     assert (row["source"], row["line"]) == (ARTICLE, 89)
     text = profile.describe_relation(rows, "USA")
-    assert "Relations began in **1827** (known to the year; us_relations_with_peru_2018.txt, " \
-           "line 10, a date the row's own source, foreign_relations_of_peru.txt, does not give)" \
-           in text
+    assert "Relations began in **1827-05-21** (known to the day; " \
+           "us_recognition_relations_peru_rdcr.xml, line 68, a date the row's own source, " \
+           "foreign_relations_of_peru.txt, does not give)" in text
 
 
 def test_an_unresolved_row_is_offered_to_each_of_its_candidates(frames):
@@ -319,7 +320,7 @@ def test_the_us_profile_joins_both_sources(profile_of, typed):
     out, _ = profile_of(typed)
     assert csv(out, "summary").loc[0, "iso3"] == "USA"
     relation = csv(out, "relation").iloc[0]
-    assert (relation["established"], relation["established_source"]) == ("1827", FACT_SHEET)
+    assert (relation["established"], relation["established_source"]) == ("1827-05-21", RECORD)
     posts = csv(out, "posts")
     assert ("abroad", "Washington", FACT_SHEET) in set(
         zip(posts["direction"], posts["city"], posts["source"], strict=True))
@@ -327,7 +328,7 @@ def test_the_us_profile_joins_both_sources(profile_of, typed):
     figures = csv(out, "figures")
     assert "more than $1.00 billion (2016)" in set(figures["stated"])
     statements = csv(out, "statements")
-    assert set(statements["source"]) == {ARTICLE, FACT_SHEET}
+    assert set(statements["source"]) == {ARTICLE, FACT_SHEET, RECORD}
     assert ("The United States established diplomatic relations with Peru in 1827 following "
             "Peru’s independence from Spain.") in set(statements["text"])
 

@@ -20,6 +20,7 @@ from helpers.schema import DECISION_KINDS
 NOTEBOOK = "05-data-quality"
 ARTICLE = "foreign_relations_of_peru.txt"
 FACT_SHEET = "us_relations_with_peru_2018.txt"
+RECORD = "us_recognition_relations_peru_rdcr.xml"
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_a_table_note_sits_in_its_region_and_prose_outside_the_tables(statements
 
 def test_status_counts_add_up_to_the_statements_read(statements):
     by_source = quality.status_counts(statements, "source").set_index("source")
-    assert list(by_source.index) == [ARTICLE, FACT_SHEET]
+    assert list(by_source.index) == [ARTICLE, RECORD, FACT_SHEET]
     assert by_source["total"].sum() == len(statements)
     assert (by_source["represented"] + by_source["unparsed"] == by_source["total"]).all()
     sheet = statements[statements["source"] == FACT_SHEET]
@@ -125,10 +126,10 @@ def facts(frames) -> pd.DataFrame:
     return quality.one_source_facts(frames)
 
 
-def test_the_year_us_relations_began_comes_from_the_fact_sheet(facts):
+def test_the_day_us_relations_began_comes_from_the_historians_record(facts):
     (row,) = facts[facts["table"] == "relations"].to_dict("records")
     assert (row["country"], row["fact"], row["source"], row["lines"], row["missing_from"]) == (
-        "United States", "relations began in 1827 (known to the year)", FACT_SHEET, "10",
+        "United States", "relations began in 1827-05-21 (known to the day)", RECORD, "68",
         ARTICLE)
     events = facts[facts["table"] == "events"]
     assert not events["fact"].str.startswith("1827").any()  # the same fact is not listed twice
@@ -143,7 +144,7 @@ def test_the_fact_sheet_fills_the_article_with_posts_memberships_and_figures(fra
     assert (sheet["table"] == "figures").sum() == len(us_figures)
     assert ("U.S. food and agricultural exports to Peru: more than $1.00 billion (2016)"
             in set(sheet["fact"]))
-    assert set(sheet["missing_from"]) == {ARTICLE}
+    assert set(sheet["missing_from"]) == {f"{ARTICLE}; {RECORD}"}
 
 
 def test_a_fact_both_sources_state_or_no_other_source_covers_is_not_a_gap(facts):
@@ -151,7 +152,7 @@ def test_a_fact_both_sources_state_or_no_other_source_covers_is_not_a_gap(facts)
     assert not facts["country"].isin(["Canada", "Chile", "Ecuador"]).any()  # sheet is silent
     article = facts[facts["source"] == ARTICLE]
     assert "United States' consular-agency in Cusco, accredited to Peru" in set(article["fact"])
-    assert set(article["missing_from"]) == {FACT_SHEET}
+    assert set(article["missing_from"]) == {f"{RECORD}; {FACT_SHEET}"}
 
 
 # ---------------------------------------------------------------- decisions and checks
@@ -218,7 +219,8 @@ def test_quality_of_the_fact_sheet_alone(tmp_path, frames):
     assert csv(out, "identification").empty and csv(out, "date-precision").empty
     assert not (out / "date-precision.svg").exists() and (out / "statements.svg").is_file()
     facts = csv(out, "one-source-facts")
-    assert set(facts["source"]) == {FACT_SHEET} and "relations" in set(facts["table"])
+    # the fact sheet's year of U.S. relations is given by the historian's record too
+    assert set(facts["source"]) == {FACT_SHEET} and "relations" not in set(facts["table"])
     assert set(csv(out, "decisions")["subject"]) == {"Washington"}
 
 
@@ -239,7 +241,7 @@ def test_quality_of_two_regions(tmp_path):
 @pytest.mark.parametrize(("parameters", "message"), [
     ({"sources": ["wikipedia.txt"]}, "05-data-quality: parameter 'sources': source "
      "'wikipedia.txt' is not one of: foreign_relations_of_peru.txt, "
-     "us_relations_with_peru_2018.txt"),
+     "us_recognition_relations_peru_rdcr.xml, us_relations_with_peru_2018.txt"),
     ({"regions": ["Antarctica"]}, "05-data-quality: parameter 'regions': region 'Antarctica' is "
      "not one of: Africa, Americas, Asia, Europe, Oceania"),
     ({"regions": "Asia", "colour": "red"}, "05-data-quality: unknown parameter 'colour'; its "
