@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from helpers import load, places
+from helpers.pages import escape_md
 from helpers.schema import POST_TYPES, REGIONS
 
 UNIDENTIFIED = "(unidentified)"
@@ -343,3 +344,49 @@ def other_figures(figures: pd.DataFrame, shown: list[str]) -> pd.DataFrame:
 def stack(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
     """Several tables with the same columns as one, keyed by ``name``."""
     return pd.concat(tables, names=[name]).reset_index()
+
+
+# ---------------------------------------------------------------- sentences for the notebooks
+# Markdown built from data: every value that comes from the sources goes through escape_md, so
+# a "*", "|", "<script>" or "[x](javascript:...)" in a source shows as written.
+
+
+def describe_ends(dated: pd.DataFrame) -> str:
+    """' The earliest is **X** (date), the latest **Y** (date).' of a timeline table, or ''."""
+    if dated.empty:
+        return ""
+    first, last = dated.iloc[0], dated.iloc[-1]
+    return (f" The earliest is **{escape_md(first['label'])}** "
+            f"({escape_md(first['established'])}), the latest **{escape_md(last['label'])}** "
+            f"({escape_md(last['established'])}).")
+
+
+def describe_hubs(hubs_table: pd.DataFrame) -> str:
+    """How many hub cities, and the busiest with the partners it serves (markdown)."""
+    text = f"**{len(hubs_table)}** hub cities carry non-resident accreditation"
+    if hubs_table.empty:
+        return text + "."
+    r = hubs_table.iloc[0]
+    return (text + f"; the busiest is **{escape_md(r['city'])}** ({escape_md(r['country'])}), "
+            f"serving **{r['partners']}** partner(s): {escape_md(r['served'])}.")
+
+
+def describe_pairs(growth_table: pd.DataFrame, scale: str, agreement: dict | None) -> str:
+    """A bullet per paired indicator (from, to, growth) and the agreement between (markdown)."""
+    if growth_table.empty:
+        return ("The figures table holds no indicator with values for two years, so there is "
+                "no pair to compare and no chart.")
+    e = escape_md
+    text = "\n".join(
+        f"- **{e(r['label'])}** went from "
+        f"{e(amount(r['start_value'], r['unit'], scale, r['start_qualifier']))} in "
+        f"{e(r['start_year'])} to "
+        f"{e(amount(r['end_value'], r['unit'], scale, r['end_qualifier']))} in "
+        f"{e(r['end_year'])}: {e(describe_growth(r))}."
+        for r in growth_table.to_dict("records"))
+    if agreement:
+        text += (f"\n\nAn agreement with {e(places.name_of(agreement['partner_iso3']))} in "
+                 f"those years, from the events table: **{agreement['year']}** "
+                 f"({e(agreement['source'])}, line {agreement['line']}): "
+                 f"“{e(agreement['summary'])}”")
+    return text

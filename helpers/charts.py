@@ -59,6 +59,32 @@ def setup() -> None:
         "xtick.labelsize": 8,
         "ytick.labelsize": 8,
     })
+    _register_table_display()
+
+
+_NA_CELL = "<td>&lt;NA&gt;</td>"
+
+
+def table_html(frame: pd.DataFrame) -> str | None:
+    """pandas' own HTML of a table (same classes, same truncation), a missing value shown as
+    an empty cell: pandas writes ``pd.NA`` as ``<NA>`` whatever ``na_rep`` says."""
+    html = frame._repr_html_()
+    return None if html is None else html.replace(_NA_CELL, "<td></td>")
+
+
+def _register_table_display() -> None:
+    """Tables the notebooks display show missing values as empty cells, never ``<NA>``.
+
+    Registered on the running IPython kernel's HTML formatter (nothing happens outside one);
+    the plain-text repr stays pandas' own, where ``<NA>`` marks a missing value unambiguously.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the notebooks' stack
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
 
 
 def source_note(frame: pd.DataFrame) -> str:

@@ -328,6 +328,59 @@ def summary(query: str, iso3: str, rows: pd.DataFrame, held: dict[str, int]) -> 
         **held)])
 
 
+# ---------------------------------------------------------------- sentences for the notebook
+# Every value from the sources goes through escape_md (see helpers.pages).
+
+
+def describe_events(events: pd.DataFrame, name: str) -> str:
+    """How many dated events concern the partner, from when to when, of which kinds."""
+    name = escape_md(name)
+    if events.empty:
+        return f"No dated event concerns {name}, so there is no timeline to draw."
+    kinds = events["kind"].value_counts()
+    return (f"**{len(events)}** dated event(s) concern {name}, from "
+            f"**{escape_md(events.iloc[0]['date'])}** to **{escape_md(events.iloc[-1]['date'])}**"
+            ": " + ", ".join(f"{n} {escape_md(k)}" for k, n in kinds.items() if n) + ".")
+
+
+def describe_memberships(shared: pd.DataFrame, subject_name: str, name: str) -> str:
+    """The organizations both belong to, by acronym (or name)."""
+    both = f"{escape_md(subject_name)} and {escape_md(name)}"
+    if shared.empty:
+        return f"The sources name no organization that both {both} belong to."
+    return (f"The sources name **{len(shared)}** organization(s) that both {both} belong to: "
+            + ", ".join(escape_md(a) for a in shared["acronym"].fillna(shared["organization"]))
+            + ".")
+
+
+def describe_figures(figures: pd.DataFrame, name: str) -> str:
+    """A bullet per figure that concerns the partner, as stated, with its source and line."""
+    if figures.empty:
+        return f"No figure in the sources concerns {escape_md(name)}."
+    return "\n".join(f"- **{escape_md(r['label'])}**: {escape_md(r['stated'])} "
+                      f"({escape_md(r['source'])}, line {r['line']})"
+                      for r in figures.to_dict("records"))
+
+
+def describe_statements(said: pd.DataFrame, name: str) -> str:
+    """How many statements concern the partner, represented and unparsed."""
+    if said.empty:
+        return f"No statement of the sources is about {escape_md(name)}."
+    status = said["status"].value_counts()
+    return (f"**{len(said)}** statement(s) concern {escape_md(name)}: "
+            f"**{status.get('represented', 0)}** represented in the tables and "
+            f"**{status.get('unparsed', 0)}** unparsed.")
+
+
+def describe_mentions(mentions: pd.DataFrame, name: str) -> str:
+    """How many other statements name the partner, by whom they are about."""
+    if mentions.empty:
+        return f"No other statement names {escape_md(name)}."
+    about = mentions["about"].value_counts(sort=False)
+    return (f"**{len(mentions)}** other statement(s) name {escape_md(name)}: "
+            + ", ".join(f"{n} about {escape_md(who)}" for who, n in about.items()) + ".")
+
+
 # ---------------------------------------------------------------- representation levels
 
 
@@ -347,7 +400,8 @@ def levels_of(levels: pd.DataFrame, iso3: str) -> pd.DataFrame:
 
 
 def describe_levels(levels: pd.DataFrame, subject_name: str, name: str) -> str:
-    """Each stated change of representation in words, with its source line."""
+    """Each stated change of representation in words, with its source line (escaped)."""
+    subject_name, name = escape_md(subject_name), escape_md(name)
     if levels.empty:
         return (f"The sources state no level of representation between {subject_name} and "
                 f"{name}, so there is nothing to draw.")
@@ -355,9 +409,11 @@ def describe_levels(levels: pd.DataFrame, subject_name: str, name: str) -> str:
     for r in levels.to_dict("records"):
         sender = subject_name if r["direction"] == "abroad" else name
         host = name if r["direction"] == "abroad" else subject_name
-        rank = f", headed by {_a(r['envoy_rank'])}" if pd.notna(r["envoy_rank"]) else ""
-        parts.append(f"from **{r['from_date']}** {possessive(sender)} mission in {host} is "
-                     f"{_a('**' + r['level'] + '**')}{rank} ({r['source']}, line {r['line']})")
+        rank = (f", headed by {_a(escape_md(r['envoy_rank']))}" if pd.notna(r["envoy_rank"])
+                else "")
+        parts.append(f"from **{escape_md(r['from_date'])}** {possessive(sender)} mission in "
+                     f"{host} is {_a('**' + escape_md(r['level']) + '**')}{rank} "
+                     f"({escape_md(r['source'])}, line {r['line']})")
     return f"**{len(levels)}** stated change(s) of representation: " + "; ".join(parts) + "."
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import places, profile
+from helpers.pages import escape_md
 from helpers.schema import DECISION_KINDS, PRECISIONS, REGIONS
 
 OUTSIDE = "outside the tables"
@@ -261,6 +262,67 @@ def checks(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         rows.append((f"every {name} record points at a statement read or a table row",
                      f"{len(f)} records, {loose} point elsewhere", loose == 0))
     return pd.DataFrame(rows, columns=["check", "found", "holds"])
+
+
+# ---------------------------------------------------------------- sentences for the notebook
+# Every value from the sources goes through escape_md (see helpers.pages).
+
+
+def describe_status(statements: pd.DataFrame, by_source: pd.DataFrame,
+                    by_area: pd.DataFrame) -> str:
+    """How many statements are represented and unparsed, and the least represented area."""
+    if statements.empty:
+        return "No statement matches these parameters, so there is nothing to draw."
+    worst = by_area.sort_values(["unparsed_share", "area"], ascending=[False, True]).iloc[0]
+    unparsed_n = int(by_source["unparsed"].sum())
+    return (f"Of **{len(statements)}** statements read, **{len(statements) - unparsed_n}** "
+            f"({1 - unparsed_n / len(statements):.0%}) are represented in at least one table "
+            f"and **{unparsed_n}** are unparsed, each with a reason. The least represented area "
+            f"is **{escape_md(worst['area'])}** ({worst['unparsed_share']:.0%} unparsed).")
+
+
+def describe_reasons(why: pd.DataFrame) -> str:
+    """The reasons statements were left unparsed, with how many each."""
+    if why.empty:
+        return "Every statement of this selection is represented in a table."
+    return "Reasons: " + "; ".join(f"**{r['statements']}** {escape_md(r['reason'])}"
+                                   for r in why.to_dict("records")) + "."
+
+
+def describe_identification(unsure: pd.DataFrame, relations: pd.DataFrame) -> str:
+    """The table rows that name no partner: inferred (whom) or unresolved (candidates)."""
+    if relations.empty:
+        return "No table row matches these parameters."
+    if unsure.empty:
+        return f"Every one of the **{len(relations)}** table rows names its partner."
+    resolution = unsure["resolution"].value_counts()
+    return (f"**{len(unsure)}** of **{len(relations)}** table rows name no partner: "
+            f"**{resolution.get('inferred', 0)}** inferred and "
+            f"**{resolution.get('unresolved', 0)}** unresolved. " + " ".join(
+                f"Line {r['line']} ({escape_md(r['region'])}): "
+                + (f"inferred **{escape_md(r['partner'])}**." if r["resolution"] == "inferred"
+                   else f"one of {escape_md(r['candidate_names'])}.")
+                for r in unsure.to_dict("records")))
+
+
+def describe_one_source(facts: pd.DataFrame) -> str:
+    """Per source, how many facts it alone states, by table."""
+    if facts.empty:
+        return "No fact of this selection is stated by one source only."
+    per_source = facts.groupby("source")["table"].value_counts()
+    return " ".join(
+        f"**{escape_md(source)}** alone states **{per_source[source].sum()}** fact(s): "
+        + ", ".join(f"{n} in {escape_md(t)}" for t, n in per_source[source].items()) + "."
+        for source in dict.fromkeys(facts["source"]))
+
+
+def describe_checks(agree: pd.DataFrame) -> str:
+    """Whether every cross-table check holds, else the failing ones."""
+    failing = agree[~agree["holds"]]
+    if failing.empty:
+        return f"All **{len(agree)}** checks hold."
+    return (f"**{len(failing)}** of {len(agree)} checks fail: "
+            + "; ".join(escape_md(c) for c in failing["check"]) + ".")
 
 
 # ---------------------------------------------------------------- reconciliation

@@ -77,6 +77,14 @@ def test_coverage_of_peru_abroad_in_europe_without_honorary_posts(tmp_path):
     assert set(hubs["direction"]) == {"abroad"}
     closed = pd.read_csv(out / "closed-posts.csv")
     assert list(closed["city"]) == ["Sofia"] and list(closed["status_year"]) == [2003]
+    # the posts map zooms to Europe: its title says so and the world's far ticks are gone
+    placed = pd.read_csv(out / "posts-map.csv", keep_default_na=False)
+    assert set(placed["direction"]) == {"abroad"} and "Sofia" in set(placed["city"])
+    assert (placed["not_placed"] == "").all() and "honorary-consulate" not in set(
+        placed["post_type"])
+    svg = (out / "posts-map.svg").read_text(encoding="utf-8")
+    assert "Diplomatic posts by city: Europe" in svg and ">−150</text>" not in svg
+    assert (out / "posts-map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_coverage_of_partners_embassies_in_peru(tmp_path):
@@ -90,6 +98,16 @@ def test_coverage_of_partners_embassies_in_peru(tmp_path):
         "non-resident accreditation")
     recip = pd.read_csv(out / "reciprocity.csv")
     assert recip.set_index("label").loc["Algeria", "reciprocity"] == "both sides"
+    # the posts map of the world: Brasília's embassies drawn as lines to the country served
+    placed = pd.read_csv(out / "posts-map.csv", keep_default_na=False)
+    assert set(placed["direction"]) == {"inward"} and set(placed["post_type"]) == {"embassy"}
+    served = placed[placed["city"] == "Brasília"]
+    assert set(served["sending_iso3"]) == {"BGR", "CYP", "GHA"}
+    assert set(served["served_iso3"]) == {"PER"} and (placed["longitude"] != "").all()
+    assert served["served_longitude"].astype(float).between(-82, -68).all()  # in Peru
+    svg = (out / "posts-map.svg").read_text(encoding="utf-8")
+    assert "Diplomatic posts by city: the world" in svg and ">−150</text>" in svg
+    assert (out / "posts-map.png").stat().st_size > 0
 
 
 def test_trade_lower_bound_stays_a_bound_in_millions(tmp_path):

@@ -132,7 +132,8 @@ def test_a_report_has_a_header_with_run_parameters_data_hash_sources_and_content
     for source in pages.load_sources():
         assert source["date"] in header and source["licence"] in header
     toc = re.findall(r'<li><a href="#([^"]+)">', header)
-    assert toc[:2] == ["Posts-by-region-and-type", "Coverage-of-listed-partners"]
+    assert toc[:3] == ["Posts-by-region-and-type", "Where-the-posts-are",
+                       "Coverage-of-listed-partners"]
     for anchor in toc:
         assert f'id="{anchor}"' in page  # every entry leads to its section
     assert "hl-ipython3" not in page  # code hidden by default

@@ -265,6 +265,17 @@ def test_new_zealand_is_served_from_santiago(profile_of):
         "inward", "Chile", "False")
     assert list(csv(out, "events")["date"]) == ["1972"]
     assert "**1** non-resident (in a third country)" in sentences(nb)
+    # on the map: New Zealand's embassy in Santiago, a dashed line from there to Peru
+    placed = csv(out, "posts-map")
+    line = placed[placed["city"] == "Santiago"].iloc[0]
+    assert (line["sending_iso3"], line["served_iso3"], line["not_placed"]) == (
+        "NZL", "PER", "")
+    assert float(line["latitude"]) == pytest.approx(-33.46, abs=0.1)
+    assert -82 < float(line["served_longitude"]) < -68  # Peru's own shape, not Santiago
+    svg = (out / "posts-map.svg").read_text(encoding="utf-8")
+    assert "Where the posts between Peru and New Zealand are" in svg
+    assert {p.name for p in out.glob("posts-map.*")} == {
+        "posts-map.csv", "posts-map.png", "posts-map.svg"}
 
 
 def test_palestine_has_little_data_and_still_reads_well(profile_of):
@@ -280,6 +291,8 @@ def test_palestine_has_little_data_and_still_reads_well(profile_of):
             "to draw.") in text
     assert "The sources name no organization that both Peru and Palestine belong to." in text
     assert "No figure in the sources concerns Palestine." in text
+    assert "No post between Peru and Palestine to put on a map." in text
+    assert csv(out, "posts-map").empty and not (out / "posts-map.png").exists()
 
 
 KOREA = ["South Korea", "Republic of Korea", "KOR", "korea, south"]

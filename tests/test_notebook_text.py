@@ -1,0 +1,153 @@
+"""What the notebooks show a reader: sentences built from data stay text, tables show no <NA>.
+
+The sentence helpers (helpers.analysis, helpers.profile, helpers.quality ``describe_*``) are fed
+source text that would be markup, HTML or a link if it were not escaped, and their markdown is
+rendered the way the reports render it. The table display is checked on pandas' nullable
+types, through a real IPython display formatter, and on the stored notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from helpers import analysis, charts, maps, pages, paths, profile, quality
+
+EVIL = "Lima <script>alert(1)</script> *starred* [x](javascript:alert(1)) a | b"
+
+
+def assert_inert(markdown: str) -> str:
+    """The rendered HTML holds the evil text as text: no tag, emphasis, link or table."""
+    rendered = pages.render_markdown(markdown)
+    assert "<script" not in rendered and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "<em>" not in rendered and "*starred*" in rendered
+    assert "<a " not in rendered and "[x](javascript:alert(1))" in rendered
+    assert "<table" not in rendered and "a | b" in rendered
+    return rendered
+
+
+def test_timeline_and_hub_sentences_escape_labels_and_cities():
+    dated = pd.DataFrame({"label": [EVIL, "Chile"], "established": ["1822", "1823"]})
+    assert_inert(analysis.describe_ends(dated))
+    assert analysis.describe_ends(dated.iloc[0:0]) == ""
+    hubs = pd.DataFrame({"city": [EVIL], "country": ["Chile"], "direction": ["inward"],
+                         "partners": [2], "served": [EVIL]})
+    rendered = assert_inert(analysis.describe_hubs(hubs))
+    assert rendered.count("&lt;script&gt;") == 2 and "<strong>2</strong>" in rendered
+    assert analysis.describe_hubs(hubs.iloc[0:0]) == (
+        "**0** hub cities carry non-resident accreditation.")
+
+
+def test_paired_figures_escape_the_label_unit_and_agreement():
+    growth = pd.DataFrame([{
+        "label": EVIL, "start_value": 1.0e9, "end_value": 2.0e9, "unit": "USD",
+        "start_qualifier": "exact", "end_qualifier": "more-than", "start_year": 2001,
+        "end_year": 2011, "bound": "at least", "multiple": 2.0, "cagr": 0.07177}])
+    agreement = {"partner_iso3": "CHL", "year": 2006, "source": "notes_*x*.txt", "line": 4,
+                 "summary": EVIL}
+    rendered = assert_inert(analysis.describe_pairs(growth, "billions", agreement))
+    assert "more than $2.00 billion" in rendered  # the escaped $ shows as a dollar sign
+    assert "notes_*x*.txt" in rendered and "<li>" in rendered
+
+
+def test_profile_sentences_escape_every_value_they_embed():
+    events = pd.DataFrame({"date": ["1990", "2000"], "kind": ["visit", "agreement"]})
+    assert_inert(profile.describe_events(events, EVIL))
+    assert_inert(profile.describe_events(events.iloc[0:0], EVIL))
+    shared = pd.DataFrame({"acronym": [None], "organization": [EVIL]})
+    assert_inert(profile.describe_memberships(shared, "Chile", "Peru"))
+    assert_inert(profile.describe_memberships(shared.iloc[0:0], "Chile", EVIL))
+    figures = pd.DataFrame({"label": [EVIL], "stated": ["more than $1 billion | *x*"],
+                            "source": ["a.txt"], "line": [3]})
+    rendered = assert_inert(profile.describe_figures(figures, "Chile"))
+    assert "more than $1 billion | *x*" in rendered
+    said = pd.DataFrame({"status": ["represented", "unparsed"]})
+    assert_inert(profile.describe_statements(said, EVIL))
+    levels = pd.DataFrame([{"direction": "abroad", "envoy_rank": EVIL, "from_date": "1990",
+                            "level": EVIL, "source": "a.txt", "line": 2}])
+    assert_inert(profile.describe_levels(levels, "Chile", "Peru"))
+    mentions = pd.DataFrame({"about": [EVIL, EVIL, "Chile"]})
+    rendered = assert_inert(profile.describe_mentions(mentions, "Chile"))
+    assert "2 about Lima" in rendered
+
+
+def test_quality_sentences_escape_areas_reasons_partners_sources_and_checks():
+    statements = pd.DataFrame({"x": range(4)})
+    by_source = pd.DataFrame({"unparsed": [1]})
+    by_area = pd.DataFrame({"area": [EVIL, "Asia"], "unparsed_share": [0.5, 0.1]})
+    assert_inert(quality.describe_status(statements, by_source, by_area))
+    why = pd.DataFrame({"reason": [EVIL], "statements": [3]})
+    assert_inert(quality.describe_reasons(why))
+    unsure = pd.DataFrame([
+        {"line": 7, "region": "Asia", "resolution": "inferred", "partner": EVIL,
+         "candidate_names": ""},
+        {"line": 9, "region": "Asia", "resolution": "unresolved", "partner": None,
+         "candidate_names": EVIL}])
+    rendered = assert_inert(quality.describe_identification(unsure, pd.DataFrame({"x": [1]})))
+    assert rendered.count("&lt;script&gt;") == 2
+    facts = pd.DataFrame({"source": [EVIL, EVIL], "table": ["missions", "events"]})
+    assert_inert(quality.describe_one_source(facts))
+    agree = pd.DataFrame({"check": [EVIL, "fine"], "holds": [False, True]})
+    assert_inert(quality.describe_checks(agree))
+    assert quality.describe_checks(agree.iloc[1:]) == "All **1** checks hold."
+
+
+# ---------------------------------------------------------------- <NA> in tables
+
+
+def nullable() -> pd.DataFrame:
+    return pd.DataFrame({"year": pd.array([1990, None], dtype="Int64"),
+                         "city": pd.array(["Lima", None], dtype="string"),
+                         "share": pd.array([0.5, None], dtype="Float64")})
+
+
+def test_a_table_shows_missing_values_as_empty_cells_in_pandas_own_html():
+    frame = nullable()
+    html = charts.table_html(frame)
+    assert "&lt;NA&gt;" not in html and html.count("<td></td>") == 3
+    assert html.replace("<td></td>", "<td>&lt;NA&gt;</td>") == frame._repr_html_()
+    assert '<table border="1" class="dataframe">' in html
+    assert "<NA>" in repr(frame)  # the plain-text repr stays pandas' own
+
+
+def test_the_kernel_displays_tables_without_na():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        charts.setup()
+        data, _ = shell.display_formatter.format(nullable())
+    finally:
+        InteractiveShell.clear_instance()
+    assert "&lt;NA&gt;" not in data["text/html"] and "<td>Lima</td>" in data["text/html"]
+    assert "<NA>" in data["text/plain"]
+
+
+def test_no_stored_notebook_shows_na_to_a_reader():
+    for path in sorted(paths.NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        shown = ["".join(o.get("data", {}).get(kind, "")) for c in nb["cells"]
+                 for o in c.get("outputs", []) for kind in ("text/html", "text/markdown")]
+        assert not [s for s in shown if re.search(r"&lt;NA&gt;|<NA>", s)], path.name
+
+
+# ---------------------------------------------------------------- the map's city index
+
+
+def test_the_city_index_cache_gives_the_index_and_survives_damage(tmp_path, monkeypatch):
+    monkeypatch.setattr(maps, "_INDEX_CACHE", tmp_path / "geonames")
+    maps._city_index.cache_clear()
+    try:
+        built = maps._city_index()
+        (cached,) = (tmp_path / "geonames").glob("cities-*.json")
+        maps._city_index.cache_clear()
+        assert maps._city_index() == built  # read back from the file
+        assert built[("Lima", "PER")] == pytest.approx((-77.03, -12.04), abs=0.05)
+        cached.write_text('[["Lima", "PER"', encoding="utf-8")  # cut short
+        maps._city_index.cache_clear()
+        assert maps._city_index() == built and json.loads(cached.read_text("utf-8"))
+    finally:
+        maps._city_index.cache_clear()
