@@ -382,10 +382,11 @@ def _card(run_dir: Path, o: Any) -> str:
              "</a>" if thumb else "<div class='no-figure'>no figure</div>")
     params = ", ".join(f"{k}: {readable(v)}" for k, v in sorted(o.parameters.items()))
     status = "failed" if failed else ("reused" if reused else "executed")
+    said = f"reused from {reused}" if reused else status
     error = f"<pre class='error'>{e(o.error)}</pre>" if failed else ""
     return (f"<article class='card {status}'>{image}<h3><a href=\"{name}.html\">{name}</a></h3>"
             f"<p class='params'>{e(params) or 'the notebook&#x27;s defaults'}</p>"
-            f"<p class='status'>{status}</p>{error}"
+            f"<p class='status'>{e(said)}</p>{error}"
             f"<p class='files'><a href=\"{name}.html\">report</a> · "
             f"<a href=\"{name}.ipynb\">notebook</a></p></article>")
 

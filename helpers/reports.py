@@ -429,14 +429,19 @@ def find_reusable(runs: list[Path], keys: dict[str, str]) -> dict[str, tuple[Pat
     return found
 
 
-def carry_over(job: Job, source: Path, run_dir: Path) -> Outcome:
-    """Copy a job's notebook, HTML and figures from an earlier run, byte for byte."""
+def carry_over(job: Job, source: Path, run_dir: Path, origin: str = "") -> Outcome:
+    """Copy a job's notebook, HTML and figures from an earlier run, byte for byte.
+
+    ``origin`` is the run that executed them, when ``source`` had itself reused them: a
+    report is always said to be reused from the run that executed it (the run id its HTML
+    header shows), so successive incremental runs write the same index."""
     for suffix in (".ipynb", ".html"):
         shutil.copyfile(source / f"{job.name}{suffix}", run_dir / f"{job.name}{suffix}")
     figures = source / "figures" / job.name
     if figures.is_dir():
         shutil.copytree(figures, run_dir / "figures" / job.name, copy_function=shutil.copyfile)
-    return Outcome(job.name, job.notebook, job.parameters, "ok", reused_from=source.name)
+    return Outcome(job.name, job.notebook, job.parameters, "ok",
+                   reused_from=origin or source.name)
 
 
 # ---------------------------------------------------------------- execution (worker side)
@@ -882,7 +887,8 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
     bar = _progress(len(jobs), quiet)
     for job in jobs:
         if job.name in reusable:
-            outcomes[job.name] = carry_over(job, reusable[job.name][0], tmp)
+            source, report = reusable[job.name]
+            outcomes[job.name] = carry_over(job, source, tmp, report.get("reused_from") or "")
             _report_line(bar, outcomes[job.name], quiet)
     to_run = [job for job in jobs if job.name not in reusable]
     if to_run:

@@ -40,9 +40,16 @@ def test_unchanged_jobs_are_reused_byte_for_byte_and_force_runs_them_again(tmp_p
     runs = {r["name"]: r["run"] for r in _manifest(run2)["reports"]}
     assert runs == {"first": f"reused from {run1.name}", "second": f"reused from {run1.name}"}
     assert {r["reused_from"] for r in _manifest(run2)["reports"]} == {run1.name}
-    assert "<p class='status'>reused</p>" in (run2 / "index.html").read_text(encoding="utf-8")
+    index2 = (run2 / "index.html").read_text(encoding="utf-8")
+    assert f"<p class='status'>reused from {run1.name}</p>" in index2
     assert _manifest(run2)["executed"] == 0
     assert not (run2 / "changes.html").exists()  # same data: nothing to list
+    # a third run reuses the same files, still from the run that executed them: same index
+    third = cli(path, out, "--jobs", "1")
+    assert third.returncode == 0, third.stderr
+    run2b = out / os.readlink(out / "latest")
+    assert {r["reused_from"] for r in _manifest(run2b)["reports"]} == {run1.name}
+    assert (run2b / "index.html").read_text(encoding="utf-8") == index2
     # --force executes again, and gives the same bytes
     forced = cli(path, out, "--jobs", "1", "--force", "--only", "first")
     assert forced.returncode == 0, forced.stderr

@@ -242,8 +242,8 @@ def test_the_index_shows_figures_cards_failures_first_and_provenance(run_dir, tm
     assert "Partners by resolution" in page and "<td>unresolved</td><td class='n'>2</td>" in page
     assert "<td>abroad: embassy</td>" in page and "Events" in page
     assert "regions: Europe" in page and "scale: millions" in page
-    assert "<p class='status'>reused</p>" in page and "<p class='status'>executed</p>" in page
-    assert "20260101T000000Z-1" not in page and run_dir.name not in page
+    assert "<p class='status'>reused from 20260101T000000Z-1</p>" in page
+    assert "<p class='status'>executed</p>" in page and run_dir.name not in page
     for source in pages.load_sources():
         assert source["licence"] in page
     assert pages.data_hash() in page and f"pandas {pd.__version__}" in page
