@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from notebook_runs import execute, refusal
+from notebook_runs import execute, refusal, validate_as_the_kernel
 
+from helpers.exceptions import ParameterError
 from helpers.paths import NOTEBOOKS
 
 
@@ -134,7 +135,7 @@ def test_trade_growth_of_two_indicators_in_billions(tmp_path):
     assert "coca_area" in set(others["indicator"])
 
 
-@pytest.mark.parametrize(("name", "parameters", "message"), [
+BAD_PARAMETERS = [
     ("01-relation-timeline", {"regions": ["Atlantis"]},
      "region 'Atlantis' is not one of: Africa, Americas, Asia, Europe, Oceania"),
     ("01-relation-timeline", {"start_year": "1900"},
@@ -152,7 +153,22 @@ def test_trade_growth_of_two_indicators_in_billions(tmp_path):
     ("03-trade-figures", {"indicators": ["gdp"]}, "indicator 'gdp' is not one of: "
      "agricultural_trade_two_way, goods_trade_two_way, us_food_agricultural_exports"),
     ("03-trade-figures", {"colour": "red"}, "unknown parameter 'colour'"),
-])
+]
+
+
+@pytest.mark.parametrize(("name", "parameters", "message"), BAD_PARAMETERS)
+def test_bad_parameter_is_refused_by_the_notebooks_check_with_a_clear_message(
+        tmp_path, name, parameters, message):
+    """Every bad value, given to the notebook's own first step in-process (test_params.py
+    asserts that step is this call); one real run per notebook below."""
+    with pytest.raises(ParameterError) as info:
+        validate_as_the_kernel(name, tmp_path, **parameters)
+    assert message in str(info.value)
+    assert name in str(info.value)
+
+
+@pytest.mark.parametrize(("name", "parameters", "message"), [
+    BAD_PARAMETERS[0], BAD_PARAMETERS[4], BAD_PARAMETERS[9]])
 def test_bad_parameter_stops_the_notebook_with_a_clear_message(tmp_path, name, parameters,
                                                                message):
     text = refusal(name, tmp_path, **parameters).evalue

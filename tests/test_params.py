@@ -7,6 +7,7 @@ import ast
 
 import papermill as pm
 import pytest
+from notebook_runs import validate_as_the_kernel, validation_call
 
 from helpers import charts, datapackage, pages, params, paths, reports
 from helpers.exceptions import ParameterError
@@ -21,6 +22,28 @@ def test_names_types_and_defaults_are_the_parameters_cells(name):
         assert p.type.__name__ == found[p.name]["inferred_type_name"]
         assert p.default == ast.literal_eval(found[p.name]["default"])
         assert p.help == found[p.name]["help"]
+
+
+@pytest.mark.parametrize("name", params.notebooks())
+def test_each_notebook_checks_its_parameters_first_with_params_validate(name):
+    """The tests that give bad values to ``validate_as_the_kernel`` (no kernel) stand for the
+    notebook only while this holds: its first step after the imports is this very call."""
+    first, imports = validation_call(name)
+    assert ast.unparse(first) == f"p = params.validate('{name}', globals())"
+    assert any(isinstance(s, ast.ImportFrom) and s.module == "helpers"
+               and "params" in [a.name for a in s.names] for s in imports)
+
+
+def test_the_in_process_check_sees_what_the_kernel_sees(tmp_path):
+    """The namespace is the parameters cell overwritten by papermill's injected cell: the
+    defaults stay, given values win with their types, and an unknown name is caught."""
+    p = validate_as_the_kernel("01-relation-timeline", tmp_path, start_year=1900)
+    assert (p.start_year, p.end_year, p.regions) == (1900, 2020, [])
+    assert p.output_dir == str(tmp_path / "out")
+    with pytest.raises(ParameterError, match="must be an integer, got '1900'"):
+        validate_as_the_kernel("01-relation-timeline", tmp_path, start_year="1900")
+    with pytest.raises(ParameterError, match="unknown parameter 'colour'"):
+        validate_as_the_kernel("03-trade-figures", tmp_path, colour="red")
 
 
 def test_every_rule_is_for_a_declared_parameter_of_a_notebook():

@@ -296,28 +296,60 @@ def test_palestine_has_little_data_and_still_reads_well(profile_of):
 
 
 KOREA = ["South Korea", "Republic of Korea", "KOR", "korea, south"]
+USA = ["the U.S.", "USA"]
 
 
-def test_every_spelling_of_south_korea_gives_the_same_profile(profile_of):
-    first, _ = profile_of(KOREA[0])
-    for typed in KOREA:
-        out, nb = profile_of(typed)
-        summary = csv(out, "summary")
-        assert (summary.loc[0, "query"], summary.loc[0, "iso3"]) == (typed, "KOR")
-        assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in first.iterdir())
-        for path in out.glob("*.csv"):
-            if path.name != "summary.csv":
-                assert path.read_bytes() == (first / path.name).read_bytes(), path.name
-        assert csv(out, "summary").drop(columns="query").equals(
-            csv(first, "summary").drop(columns="query"))
-    assert list(csv(first, "events")["date"]) == ["1963-04-01"]
-    assert "**South Korea** (KOR, read from `korea, south`)" in sentences(
-        profile_of("korea, south")[1])
+def test_the_profile_depends_on_the_spelling_only_through_its_iso3_and_the_query():
+    """Why one notebook run per country suffices: the typed name reaches nothing but
+    resolve_country and the two places that quote it (the overview and summary's query)."""
+    import ast
+
+    from notebook_runs import _cells
+
+    uses = []
+    for cell in _cells(NOTEBOOK):
+        tree = ast.parse("".join(cell["source"]))
+        if "parameters" in cell["metadata"].get("tags", []):
+            continue
+        assert not any(isinstance(n, ast.Name) and n.id == "country" for n in ast.walk(tree))
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            if any(ast.unparse(a) == "p.country" for a in call.args):
+                uses.append(ast.unparse(call.func))
+        whole = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "p"
+                 and isinstance(n.ctx, ast.Load)]
+        assert len(whole) == sum(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+                                 and n.value.id == "p" for n in ast.walk(tree))  # only p.<x>
+        mentions = sum(ast.unparse(n) == "p.country" for n in ast.walk(tree))
+        assert mentions == sum(ast.unparse(a) == "p.country" for n in ast.walk(tree)
+                               if isinstance(n, ast.Call) for a in n.args)
+    assert sorted(uses) == ["profile.overview", "profile.resolve_country", "profile.summary"]
 
 
-@pytest.mark.parametrize("typed", ["the U.S.", "USA"])
-def test_the_us_profile_joins_both_sources(profile_of, typed):
-    out, _ = profile_of(typed)
+@pytest.mark.parametrize(("spellings", "iso3"), [(KOREA, "KOR"), (USA, "USA")])
+def test_every_spelling_gives_the_same_profile_but_for_the_query(frames, spellings, iso3):
+    rows = profile.relation_rows(frames["relations"], iso3)
+    held = held_about(frames, iso3)
+    first = profile.summary(spellings[0], iso3, rows, held)
+    for typed in spellings:
+        assert profile.resolve_country(typed) == iso3
+        assert params.check(NOTEBOOK, {"country": typed})["country"] == typed
+        summary = profile.summary(typed, iso3, rows, held)
+        assert summary.loc[0, "query"] == typed
+        assert summary.drop(columns="query").equals(first.drop(columns="query"))
+        told = profile.overview(typed, iso3, held)  # the name, then what the sources hold
+        assert told.split("). ", 1)[1] == profile.overview(iso3, iso3, held).split("). ", 1)[1]
+
+
+def test_a_spelling_of_south_korea_gives_its_profile(profile_of):
+    out, nb = profile_of("korea, south")
+    summary = csv(out, "summary")
+    assert (summary.loc[0, "query"], summary.loc[0, "iso3"]) == ("korea, south", "KOR")
+    assert list(csv(out, "events")["date"]) == ["1963-04-01"]
+    assert "**South Korea** (KOR, read from `korea, south`)" in sentences(nb)
+
+
+def test_the_us_profile_joins_both_sources(profile_of):
+    out, _ = profile_of(USA[0])
     assert csv(out, "summary").loc[0, "iso3"] == "USA"
     relation = csv(out, "relation").iloc[0]
     assert (relation["established"], relation["established_source"]) == ("1827-05-21", RECORD)
