@@ -162,23 +162,55 @@ def test_quiet_prints_only_the_summary(two_runs):
     assert re.search(r"2 of 2 reports ok", second.stdout)
 
 
-def test_a_failing_job_does_not_stop_the_others_nor_replace_latest(tmp_path, two_runs):
-    broken = tmp_path / "processed"
-    shutil.copytree(paths.PROCESSED, broken)
+SOFIA = "Peru closed its embassy in Sofia for economic reasons in 2003."
+
+
+@pytest.fixture(scope="module")
+def failed_run(tmp_path_factory, two_runs):
+    """One run after two_runs on a build whose article names Sofia with markup in it and whose
+    figures.csv is gone: the trade job fails, the coverage job shows the markup as text.
+    (out, the runner's result, the latest run before it, the new run's folder)."""
+    tmp = tmp_path_factory.mktemp("failed")
+    raw = tmp / "raw"
+    shutil.copytree(paths.RAW, raw)
+    article = raw / "foreign_relations_of_peru.txt"
+    text = article.read_text(encoding="utf-8")
+    evil = SOFIA.replace("Sofia", "Sofia <script>alert(1)</script>")
+    assert SOFIA in text
+    lines = text.split("\n")
+    i = next(n for n, line in enumerate(lines) if SOFIA in line)
+    width = len(lines[i])
+    lines[i] = lines[i].replace(SOFIA + " " * (len(evil) - len(SOFIA)), evil)
+    assert len(lines[i]) == width  # the grid table stays aligned
+    article.write_text("\n".join(lines), encoding="utf-8")
+    manifest = raw / "manifest.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "9c01affd156dace5b19504ca05873679cc45fc13104da103d7c95a3c615c4279",
+        sha256_of(article)), encoding="utf-8")
+    broken = tmp / "processed"
+    build(raw, broken)
     (broken / "figures.csv").unlink()  # the trade notebook cannot load its table
-    out = tmp_path / "reports"
+    out = tmp / "reports"
     shutil.copytree(two_runs[0], out, symlinks=True)
     before = os.readlink(out / "latest")
-    done = runner(write(tmp_path, SMALL), out, env={"PROCESSED_DIR": str(broken)})
+    config = write(tmp, "jobs:\n  - {name: trade-millions, notebook: 03-trade-figures, "
+                   "parameters: {scale: millions}}\n  - {name: coverage-europe, notebook: "
+                   "02-mission-coverage, parameters: {regions: [Europe]}}\n")
+    done = runner(config, out, env={"PROCESSED_DIR": str(broken)})
+    run = next(p for p in out.iterdir() if p.name not in {before, "latest"}
+               and not p.name.startswith(".") and p.name not in os.listdir(two_runs[0]))
+    return out, done, before, run
+
+
+def test_a_failing_job_does_not_stop_the_others_nor_replace_latest(failed_run):
+    out, done, before, run = failed_run
     assert done.returncode == 1
     assert "failed: trade-millions: DataError" in done.stdout
     assert "figures.csv is missing" in done.stdout
     assert os.readlink(out / "latest") == before
-    run = next(p for p in out.iterdir() if p.name not in {before, "latest"}
-               and not p.name.startswith(".") and p.name not in os.listdir(two_runs[0]))
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     status = {r["name"]: r["status"] for r in manifest["reports"]}
-    assert status == {"trade-millions": "failed", "timeline-oceania": "ok"}
+    assert status == {"trade-millions": "failed", "coverage-europe": "ok"}
     kept = json.loads((run / "trade-millions.ipynb").read_text(encoding="utf-8"))
     assert kept["cells"][0]["id"] == "report-error"
     assert any(o.get("ename") == "DataError" for c in kept["cells"] if c["cell_type"] == "code"
@@ -187,31 +219,12 @@ def test_a_failing_job_does_not_stop_the_others_nor_replace_latest(tmp_path, two
     assert "Failed reports (1)" in index and "<pre class='error'>DataError: " in index
 
 
-def test_source_text_reaching_the_html_is_escaped(tmp_path):
-    raw = tmp_path / "raw"
-    shutil.copytree(paths.RAW, raw)
-    article = raw / "foreign_relations_of_peru.txt"
-    text = article.read_text(encoding="utf-8")
-    sofia = "Peru closed its embassy in Sofia for economic reasons in 2003."
-    evil = sofia.replace("Sofia", "Sofia <script>alert(1)</script>")
-    assert sofia in text
-    lines = text.split("\n")
-    i = next(n for n, line in enumerate(lines) if sofia in line)
-    width = len(lines[i])
-    lines[i] = lines[i].replace(sofia + " " * (len(evil) - len(sofia)), evil)
-    assert len(lines[i]) == width  # the grid table stays aligned
-    article.write_text("\n".join(lines), encoding="utf-8")
-    manifest = raw / "manifest.toml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
-        "9c01affd156dace5b19504ca05873679cc45fc13104da103d7c95a3c615c4279",
-        sha256_of(article)), encoding="utf-8")
-    build(raw, tmp_path / "processed")
-    config = write(tmp_path, "jobs:\n  - {name: coverage-europe, notebook: 02-mission-coverage,"
-                   " parameters: {regions: [Europe]}}\n")
-    done = runner(config, tmp_path / "reports",
-                  env={"PROCESSED_DIR": str(tmp_path / "processed")})
-    assert done.returncode == 0, done.stdout + done.stderr
-    page = (tmp_path / "reports" / "latest" / "coverage-europe.html").read_text(encoding="utf-8")
+def test_source_text_reaching_the_html_is_escaped(failed_run):
+    _, done, _, run = failed_run
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert {r["name"]: r["status"] for r in manifest["reports"]}["coverage-europe"] == "ok", (
+        done.stdout + done.stderr)
+    page = (run / "coverage-europe.html").read_text(encoding="utf-8")
     assert "Sofia &lt;script&gt;alert" in page  # shown, as text
     assert "<script>alert" not in page  # never as markup
 
