@@ -80,14 +80,6 @@ def test_timeline_keeps_unresolved_rows_and_other_sources_dates(tmp_path):
     assert "us_relations_with_peru_2018.txt, line 10; same year)" in text
 
 
-def test_a_timeline_without_a_disputed_date_says_so(tmp_path):
-    out, executed = execute("01-relation-timeline", tmp_path, regions=["Europe"],
-                            start_year=1990, end_year=2000)
-    assert pd.read_csv(out / "relations-reconciled.csv").empty
-    assert "No partner's start date is given differently by several statements." in "\n".join(
-        o["data"]["text/markdown"] for c in nbformat.read(executed, 4).cells
-        if c.cell_type == "code" for o in c.outputs if "text/markdown" in o.get("data", {}))
-
 
 def test_coverage_of_peru_abroad_in_europe_without_honorary_posts(tmp_path):
     out = run("02-mission-coverage", tmp_path, regions=["Europe"], direction="abroad",
