@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for name, fig in FIGURES.items():
             doc = (sys.modules[fig.function.__module__].__doc__ or "").strip().split("\n")[0]
-            print(f"{name:<10} {fig.function.__module__}: {doc}")
+            print(f"{name:<12} {fig.function.__module__}: {doc}")
         return 0
     names = args.only or list(FIGURES)
     names = [n for n in FIGURES if n in names]  # registration order, whatever the CLI order

@@ -38,3 +38,7 @@ class OutputError(ProjectError):
     def __init__(self, folder: str, message: str):
         self.folder = folder
         super().__init__(f"{folder}: {message}")
+
+
+class RunRefusedError(ProjectError):
+    """The report runner refuses to start (unusable --out, a run already going, bad option)."""

@@ -109,7 +109,7 @@ def two_runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("runs")
     config = write(tmp, SMALL)
     first = runner(config, tmp / "reports")
-    second = runner(config, tmp / "reports", "--quiet")
+    second = runner(config, tmp / "reports", "--quiet", "--force")  # executed, not reused
     return tmp / "reports", first, second
 
 
