@@ -390,3 +390,29 @@ def describe_pairs(growth_table: pd.DataFrame, scale: str, agreement: dict | Non
                  f"({e(agreement['source'])}, line {agreement['line']}): "
                  f"“{e(agreement['summary'])}”")
     return text
+
+
+def describe_reconciled(reconciled: pd.DataFrame) -> str:
+    """Each start date several statements give, the choice and the alternatives (markdown).
+
+    ``reconciled`` is a timeline table's rows with ``established_alternatives``.
+    """
+    from helpers.reconcile import parse_claims
+
+    if reconciled.empty:
+        return "No partner's start date is given differently by several statements."
+    parts = []
+    for r in reconciled.to_dict("records"):
+        others = parse_claims(r["established_alternatives"])
+        line = "" if pd.isna(r["established_line"]) else f", line {int(r['established_line'])}"
+        said = "; ".join(
+            f"**{escape_md(c['value'])}** ({escape_md(c['precision'])}; "
+            f"{escape_md(c['source'])}, line {c['line']}"
+            + (f"; {escape_md(c['agreement'])}" if c["agreement"] else "") + ")"
+            for c in others)
+        parts.append(
+            f"**{escape_md(r['label'])}**: relations began **{escape_md(r['established'])}** "
+            f"(known to the {escape_md(r['established_precision'])}; "
+            f"{escape_md(r['established_source'])}{line}); {len(others)} other statement(s) "
+            f"say {said}.")
+    return " ".join(parts)

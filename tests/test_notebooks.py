@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 from notebook_runs import execute, refusal
@@ -51,8 +52,8 @@ def test_timeline_for_europe_between_1900_and_2010(tmp_path):
 
 
 def test_timeline_keeps_unresolved_rows_and_other_sources_dates(tmp_path):
-    out = run("01-relation-timeline", tmp_path, regions=["Americas", "Asia"],
-              start_year=1800, end_year=1900)
+    out, executed = execute("01-relation-timeline", tmp_path, regions=["Americas", "Asia"],
+                            start_year=1800, end_year=1900)
     dated = pd.read_csv(out / "relations-timeline.csv", dtype=str)
     us = dated[dated["label"] == "United States"].iloc[0]
     assert (us["established"], us["established_precision"], us["established_source"]) == (
@@ -63,6 +64,21 @@ def test_timeline_keeps_unresolved_rows_and_other_sources_dates(tmp_path):
     cumulative = pd.read_csv(out / "cumulative-relations.csv")
     assert list(cumulative.columns) == ["year", "Americas", "Asia"]
     assert cumulative["Americas"].is_monotonic_increasing
+    # the reconciled date, its alternatives with their files and lines, said and recorded
+    reconciled = pd.read_csv(out / "relations-reconciled.csv", dtype=str)
+    assert list(reconciled["label"]) == ["United States"]
+    assert reconciled.loc[0, "established"] == "1827-05-21"
+    alternatives = reconciled.loc[0, "established_alternatives"]
+    assert "1826 (year) us_recognition_relations_peru_rdcr.xml:22, other year" in alternatives
+    assert "1827 (year) us_relations_with_peru_2018.txt:10, same year" in alternatives
+    text = "\n".join(o["data"]["text/markdown"] for c in nbformat.read(executed, 4).cells
+                     if c.cell_type == "code" for o in c.outputs
+                     if "text/markdown" in o.get("data", {}))
+    assert ("**United States**: relations began **1827-05-21** (known to the day; "
+            "us_recognition_relations_peru_rdcr.xml, line 68); 3 other statement(s) "
+            "say **1826** (year;") in text
+    assert "us_relations_with_peru_2018.txt, line 10; same year)" in text
+
 
 
 def test_coverage_of_peru_abroad_in_europe_without_honorary_posts(tmp_path):
