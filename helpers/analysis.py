@@ -165,15 +165,15 @@ def _side(missions: pd.DataFrame, direction: str) -> dict[str, str]:
 
 def coverage(relations: pd.DataFrame, missions: pd.DataFrame, regions: list[str]):
     """Per listed partner: how the subject is represented there (``abroad``), and how the partner
-    is represented in the subject country (``in_peru``, the name of the direction parameter)."""
+    is represented in the subject country (``inward``, the name of the direction parameter)."""
     rel = select_regions(relations, regions).copy()
     abroad, inward = _side(missions, "abroad"), _side(missions, "inward")
     rel["label"] = partner_label(rel)
     rel["abroad"] = rel["iso3"].map(lambda x: abroad.get(x, "nothing stated")
                                     if pd.notna(x) else "nothing stated")
-    rel["in_peru"] = rel["iso3"].map(lambda x: inward.get(x, "nothing stated")
+    rel["inward"] = rel["iso3"].map(lambda x: inward.get(x, "nothing stated")
                                      if pd.notna(x) else "nothing stated")
-    return rel[["region", "label", "iso3", "resolution", "abroad", "in_peru"]].reset_index(
+    return rel[["region", "label", "iso3", "resolution", "abroad", "inward"]].reset_index(
         drop=True)
 
 
@@ -188,14 +188,14 @@ def coverage_shares(cov: pd.DataFrame, side: str) -> pd.DataFrame:
 
 def reciprocity(cov: pd.DataFrame, subject: str) -> pd.DataFrame:
     """Whether each partner has a resident embassy on both sides, one side, or neither."""
-    both = (cov["abroad"] == "resident embassy") & (cov["in_peru"] == "resident embassy")
+    both = (cov["abroad"] == "resident embassy") & (cov["inward"] == "resident embassy")
     own = (cov["abroad"] == "resident embassy") & ~both
-    partner = (cov["in_peru"] == "resident embassy") & ~both
+    partner = (cov["inward"] == "resident embassy") & ~both
     levels = reciprocity_levels(subject)
     level = pd.Series("neither", index=cov.index)
     level[both], level[own], level[partner] = levels[0], levels[1], levels[2]
     out = cov.assign(reciprocity=pd.Categorical(level, categories=list(levels)))
-    return out[["region", "label", "iso3", "abroad", "in_peru", "reciprocity"]]
+    return out[["region", "label", "iso3", "abroad", "inward", "reciprocity"]]
 
 
 def reciprocity_by_region(recip: pd.DataFrame) -> pd.DataFrame:

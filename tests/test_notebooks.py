@@ -30,7 +30,7 @@ def test_help_notebook_lists_every_parameter_with_type_default_and_help():
                            str(NOTEBOOKS / "02-mission-coverage.ipynb")],
                           capture_output=True, text=True, check=True).stdout
     assert 'direction: str (default "both")' in text
-    assert "abroad (the subject's posts), in_peru (partners' posts) or both" in text
+    assert "abroad (the subject's posts), inward (partners' posts) or both" in text
     assert "include_honorary: bool (default True)" in text
 
 
@@ -103,14 +103,14 @@ def test_coverage_of_peru_abroad_in_europe_without_honorary_posts(tmp_path):
     assert (out / "posts-map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_coverage_of_partners_embassies_in_peru(tmp_path):
-    out = run("02-mission-coverage", tmp_path, direction="in_peru", post_types=["embassy"])
+def test_coverage_of_partners_embassies_inward(tmp_path):
+    out = run("02-mission-coverage", tmp_path, direction="inward", post_types=["embassy"])
     hubs = pd.read_csv(out / "accreditation-hubs.csv")
     brasilia = hubs[hubs["city"] == "Brasília"].iloc[0]
     assert brasilia["partners"] == 3 and brasilia["served"] == "Bulgaria, Cyprus, Ghana"
     assert set(hubs["direction"]) == {"inward"}
     coverage = pd.read_csv(out / "coverage.csv")
-    assert coverage.set_index("label").loc["New Zealand", "in_peru"] == (
+    assert coverage.set_index("label").loc["New Zealand", "inward"] == (
         "non-resident accreditation")
     recip = pd.read_csv(out / "reciprocity.csv")
     assert recip.set_index("label").loc["Algeria", "reciprocity"] == "both sides"
@@ -159,7 +159,7 @@ def test_trade_growth_of_two_indicators_in_billions(tmp_path):
      "start_year 2000 is after end_year 1990"),
     ("01-relation-timeline", {"event_kinds": ["coup"]}, "event_kind 'coup' is not one of"),
     ("02-mission-coverage", {"direction": "sideways"},
-     "direction 'sideways' is not one of: abroad, in_peru, both"),
+     "direction 'sideways' is not one of: abroad, inward, both"),
     ("02-mission-coverage", {"include_honorary": "yes"},
      "parameter 'include_honorary' must be True or False, got 'yes'"),
     ("02-mission-coverage", {"post_types": ["chancery"]}, "post_type 'chancery' is not one of"),
