@@ -165,15 +165,15 @@ def _side(missions: pd.DataFrame, direction: str) -> dict[str, str]:
 
 def coverage(relations: pd.DataFrame, missions: pd.DataFrame, regions: list[str]):
     """Per listed partner: how the subject is represented there (``abroad``), and how the partner
-    is represented in the subject country (``in_peru``, the name of the direction parameter)."""
+    is represented in the subject country (``inward``, the name of the direction parameter)."""
     rel = select_regions(relations, regions).copy()
     abroad, inward = _side(missions, "abroad"), _side(missions, "inward")
     rel["label"] = partner_label(rel)
     rel["abroad"] = rel["iso3"].map(lambda x: abroad.get(x, "nothing stated")
                                     if pd.notna(x) else "nothing stated")
-    rel["in_peru"] = rel["iso3"].map(lambda x: inward.get(x, "nothing stated")
+    rel["inward"] = rel["iso3"].map(lambda x: inward.get(x, "nothing stated")
                                      if pd.notna(x) else "nothing stated")
-    return rel[["region", "label", "iso3", "resolution", "abroad", "in_peru"]].reset_index(
+    return rel[["region", "label", "iso3", "resolution", "abroad", "inward"]].reset_index(
         drop=True)
 
 
@@ -188,14 +188,14 @@ def coverage_shares(cov: pd.DataFrame, side: str) -> pd.DataFrame:
 
 def reciprocity(cov: pd.DataFrame, subject: str) -> pd.DataFrame:
     """Whether each partner has a resident embassy on both sides, one side, or neither."""
-    both = (cov["abroad"] == "resident embassy") & (cov["in_peru"] == "resident embassy")
+    both = (cov["abroad"] == "resident embassy") & (cov["inward"] == "resident embassy")
     own = (cov["abroad"] == "resident embassy") & ~both
-    partner = (cov["in_peru"] == "resident embassy") & ~both
+    partner = (cov["inward"] == "resident embassy") & ~both
     levels = reciprocity_levels(subject)
     level = pd.Series("neither", index=cov.index)
     level[both], level[own], level[partner] = levels[0], levels[1], levels[2]
     out = cov.assign(reciprocity=pd.Categorical(level, categories=list(levels)))
-    return out[["region", "label", "iso3", "abroad", "in_peru", "reciprocity"]]
+    return out[["region", "label", "iso3", "abroad", "inward", "reciprocity"]]
 
 
 def reciprocity_by_region(recip: pd.DataFrame) -> pd.DataFrame:
@@ -390,3 +390,29 @@ def describe_pairs(growth_table: pd.DataFrame, scale: str, agreement: dict | Non
                  f"({e(agreement['source'])}, line {agreement['line']}): "
                  f"“{e(agreement['summary'])}”")
     return text
+
+
+def describe_reconciled(reconciled: pd.DataFrame) -> str:
+    """Each start date several statements give, the choice and the alternatives (markdown).
+
+    ``reconciled`` is a timeline table's rows with ``established_alternatives``.
+    """
+    from helpers.reconcile import parse_claims
+
+    if reconciled.empty:
+        return "No partner's start date is given differently by several statements."
+    parts = []
+    for r in reconciled.to_dict("records"):
+        others = parse_claims(r["established_alternatives"])
+        line = "" if pd.isna(r["established_line"]) else f", line {int(r['established_line'])}"
+        said = "; ".join(
+            f"**{escape_md(c['value'])}** ({escape_md(c['precision'])}; "
+            f"{escape_md(c['source'])}, line {c['line']}"
+            + (f"; {escape_md(c['agreement'])}" if c["agreement"] else "") + ")"
+            for c in others)
+        parts.append(
+            f"**{escape_md(r['label'])}**: relations began **{escape_md(r['established'])}** "
+            f"(known to the {escape_md(r['established_precision'])}; "
+            f"{escape_md(r['established_source'])}{line}); {len(others)} other statement(s) "
+            f"say {said}.")
+    return " ".join(parts)

@@ -39,7 +39,7 @@ KIND_MARKERS = {"relations-established": ("o", "#0072B2"), "relations-renewed": 
                 "visit": ("P", "#CC79A7"), "membership": ("D", "#999999"),
                 "other": ("X", "#999999")}
 PRECISION_MARKERS = {"day": "o", "month": "D", "year": "s", "decade": "v"}
-SVG_SALT = "peru-foreign-relations"
+SVG_SALT = "foreign-relations"
 
 
 def setup() -> None:

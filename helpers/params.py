@@ -29,7 +29,7 @@ from helpers import paths
 from helpers.exceptions import ParameterError
 from helpers.schema import EVENT_KINDS, POST_TYPES, REGIONS
 
-DIRECTIONS = ("abroad", "in_peru", "both")
+DIRECTIONS = ("abroad", "inward", "both")
 SCALES = ("millions", "billions")
 _TYPES = {"list": list, "int": int, "str": str, "bool": bool, "float": float, "dict": dict}
 _CACHE_DIR = paths.ROOT / "build" / "cache" / "parameters"

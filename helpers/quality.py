@@ -172,7 +172,7 @@ def _key(r: dict, columns: tuple[str, ...]) -> tuple:
 
 
 def one_source_facts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Facts only one source states about a country both sources speak of: gaps one fills.
+    """Facts only one source states about a country several sources speak of: gaps one fills.
 
     First the dates of relations a row takes from another source (the article gives no year
     for U.S. relations; the fact sheet does), then every record (post, membership, event,
@@ -347,3 +347,22 @@ def reconciliation(decision_rows: pd.DataFrame) -> pd.DataFrame:
                                  .split(" ")[0], rule=d["rule"]))
     return pd.DataFrame(rows, columns=["fact", "role", "value", "precision", "source", "line",
                                        "choice", "rule"])
+
+
+def describe_reconciliation(reconciled: pd.DataFrame) -> str:
+    """Per fact several statements give: how many, the choice, the rule, each value (markdown)."""
+    if reconciled.empty:
+        return "No fact of this selection is given by more than one statement."
+    parts = []
+    for fact, rows in reconciled.groupby("fact", sort=False):
+        first = rows.iloc[0]
+        values = "; ".join(
+            f"**{escape_md(r['value'])}** ({escape_md(r['precision'])}; "
+            f"{escape_md(r['source'])}, line {r['line']}; {escape_md(r['role'])})"
+            for r in rows.to_dict("records"))
+        parts.append(
+            f"**{escape_md(fact)}**: **{len(rows)}** statements from "
+            f"**{rows['source'].nunique()}** source(s); the build chose "
+            f"**{escape_md(first['choice'])}** by the rule: {escape_md(first['rule'])}. "
+            f"The values: {values}.")
+    return f"**{len(parts)}** fact(s) given by more than one statement. " + " ".join(parts)

@@ -151,3 +151,24 @@ def test_the_city_index_cache_gives_the_index_and_survives_damage(tmp_path, monk
         assert maps._city_index() == built and json.loads(cached.read_text("utf-8"))
     finally:
         maps._city_index.cache_clear()
+
+
+def test_reconciled_dates_escape_the_partner_and_every_statements_file():
+    reconciled = pd.DataFrame([{
+        "label": EVIL, "established": "1901-02-03", "established_precision": "day",
+        "established_source": "record.xml", "established_line": 7.0,
+        "established_alternatives": f"1900 (year) {EVIL}.txt:3, other year; "
+                                    "1901 (year) sheet.txt:9, same year"}])
+    rendered = assert_inert(analysis.describe_reconciled(reconciled))
+    assert rendered.count("&lt;script&gt;") == 2 and "record.xml, line 7)" in rendered
+    assert "2 other statement(s) say <strong>1900</strong> (year;" in rendered
+    assert "<strong>1901</strong> (year; sheet.txt, line 9; same year)." in rendered
+    assert analysis.describe_reconciled(reconciled.iloc[0:0]) == (
+        "No partner's start date is given differently by several statements.")
+    decisions = pd.DataFrame([{
+        "kind": "reconciliation", "subject": f"{EVIL}: date relations began",
+        "decision": "1901-02-03 (day) record.xml:7",
+        "alternatives": f"1900 (year) {EVIL}.txt:3, other year", "rule": EVIL,
+        "source": "record.xml", "line": 7}])
+    rendered = assert_inert(quality.describe_reconciliation(quality.reconciliation(decisions)))
+    assert rendered.count("&lt;script&gt;") == 3

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 from notebook_runs import execute, refusal, validate_as_the_kernel
@@ -30,7 +31,7 @@ def test_help_notebook_lists_every_parameter_with_type_default_and_help():
                            str(NOTEBOOKS / "02-mission-coverage.ipynb")],
                           capture_output=True, text=True, check=True).stdout
     assert 'direction: str (default "both")' in text
-    assert "abroad (the subject's posts), in_peru (partners' posts) or both" in text
+    assert "abroad (the subject's posts), inward (partners' posts) or both" in text
     assert "include_honorary: bool (default True)" in text
 
 
@@ -52,8 +53,8 @@ def test_timeline_for_europe_between_1900_and_2010(tmp_path):
 
 
 def test_timeline_keeps_unresolved_rows_and_other_sources_dates(tmp_path):
-    out = run("01-relation-timeline", tmp_path, regions=["Americas", "Asia"],
-              start_year=1800, end_year=1900)
+    out, executed = execute("01-relation-timeline", tmp_path, regions=["Americas", "Asia"],
+                            start_year=1800, end_year=1900)
     dated = pd.read_csv(out / "relations-timeline.csv", dtype=str)
     us = dated[dated["label"] == "United States"].iloc[0]
     assert (us["established"], us["established_precision"], us["established_source"]) == (
@@ -64,6 +65,21 @@ def test_timeline_keeps_unresolved_rows_and_other_sources_dates(tmp_path):
     cumulative = pd.read_csv(out / "cumulative-relations.csv")
     assert list(cumulative.columns) == ["year", "Americas", "Asia"]
     assert cumulative["Americas"].is_monotonic_increasing
+    # the reconciled date, its alternatives with their files and lines, said and recorded
+    reconciled = pd.read_csv(out / "relations-reconciled.csv", dtype=str)
+    assert list(reconciled["label"]) == ["United States"]
+    assert reconciled.loc[0, "established"] == "1827-05-21"
+    alternatives = reconciled.loc[0, "established_alternatives"]
+    assert "1826 (year) us_recognition_relations_peru_rdcr.xml:22, other year" in alternatives
+    assert "1827 (year) us_relations_with_peru_2018.txt:10, same year" in alternatives
+    text = "\n".join(o["data"]["text/markdown"] for c in nbformat.read(executed, 4).cells
+                     if c.cell_type == "code" for o in c.outputs
+                     if "text/markdown" in o.get("data", {}))
+    assert ("**United States**: relations began **1827-05-21** (known to the day; "
+            "us_recognition_relations_peru_rdcr.xml, line 68); 3 other statement(s) "
+            "say **1826** (year;") in text
+    assert "us_relations_with_peru_2018.txt, line 10; same year)" in text
+
 
 
 def test_coverage_of_peru_abroad_in_europe_without_honorary_posts(tmp_path):
@@ -88,14 +104,14 @@ def test_coverage_of_peru_abroad_in_europe_without_honorary_posts(tmp_path):
     assert (out / "posts-map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_coverage_of_partners_embassies_in_peru(tmp_path):
-    out = run("02-mission-coverage", tmp_path, direction="in_peru", post_types=["embassy"])
+def test_coverage_of_partners_embassies_inward(tmp_path):
+    out = run("02-mission-coverage", tmp_path, direction="inward", post_types=["embassy"])
     hubs = pd.read_csv(out / "accreditation-hubs.csv")
     brasilia = hubs[hubs["city"] == "Brasília"].iloc[0]
     assert brasilia["partners"] == 3 and brasilia["served"] == "Bulgaria, Cyprus, Ghana"
     assert set(hubs["direction"]) == {"inward"}
     coverage = pd.read_csv(out / "coverage.csv")
-    assert coverage.set_index("label").loc["New Zealand", "in_peru"] == (
+    assert coverage.set_index("label").loc["New Zealand", "inward"] == (
         "non-resident accreditation")
     recip = pd.read_csv(out / "reciprocity.csv")
     assert recip.set_index("label").loc["Algeria", "reciprocity"] == "both sides"
@@ -144,7 +160,7 @@ BAD_PARAMETERS = [
      "start_year 2000 is after end_year 1990"),
     ("01-relation-timeline", {"event_kinds": ["coup"]}, "event_kind 'coup' is not one of"),
     ("02-mission-coverage", {"direction": "sideways"},
-     "direction 'sideways' is not one of: abroad, in_peru, both"),
+     "direction 'sideways' is not one of: abroad, inward, both"),
     ("02-mission-coverage", {"include_honorary": "yes"},
      "parameter 'include_honorary' must be True or False, got 'yes'"),
     ("02-mission-coverage", {"post_types": ["chancery"]}, "post_type 'chancery' is not one of"),

@@ -381,3 +381,32 @@ def test_an_unknown_country_stops_the_notebook_with_a_suggestion(tmp_path):
     assert error.evalue == ("04-country-profile: parameter 'country': 'Chilee' matches no "
                                  "country; did you mean: Chile?")
     assert not (tmp_path / "out").exists()  # stopped before any work
+
+
+def test_the_us_profile_draws_the_legation_and_the_embassy_as_steps(profile_of):
+    out, nb = profile_of("USA")
+    assert {p.name for p in out.glob("levels.*")} == {"levels.csv", "levels.png", "levels.svg"}
+    assert (out / "levels.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    levels = csv(out, "levels")
+    assert list(zip(levels["direction"], levels["level"], levels["envoy_rank"],
+                    levels["cow_level"], levels["from_date"], levels["source"], strict=True)) == [
+        ("inward", "legation", "chargé d'affaires", "1", "1827-05-21", RECORD),
+        ("abroad", "legation", "minister", "2", "1846-12", RECORD),
+        ("inward", "embassy", "ambassador", "3", "1920-04-24", RECORD)]
+    assert all(levels["line"].astype(int) > 0)
+    svg = (out / "levels.svg").read_text(encoding="utf-8")
+    assert "Diplomatic representation between Peru and United States" in svg
+    assert ("from **1920-04-24** United States' mission in Peru is an **embassy**, headed by "
+            f"an ambassador ({RECORD}, line 82)") in sentences(nb)
+    # each dated event keeps its source and line
+    events = csv(out, "events")
+    assert {"source", "line"} <= set(events.columns) and (events["line"] != "").all()
+    assert ("1827-05-21", "mission-opened", RECORD) in set(
+        zip(events["date"], events["kind"], events["source"], strict=True))
+
+
+def test_a_partner_with_no_stated_level_gets_no_step_chart_and_is_told_so(profile_of):
+    out, nb = profile_of("Ghana")
+    assert csv(out, "levels").empty and not list(out.glob("levels.*g"))
+    assert ("The sources state no level of representation between Peru and Ghana, so there is "
+            "nothing to draw.") in sentences(nb)

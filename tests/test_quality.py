@@ -222,6 +222,13 @@ def test_quality_of_the_fact_sheet_alone(tmp_path, frames):
     # the fact sheet's year of U.S. relations is given by the historian's record too
     assert set(facts["source"]) == {FACT_SHEET} and "relations" not in set(facts["table"])
     assert set(csv(out, "decisions")["subject"]) == {"Washington"}
+    # the fact sheet gives one of the statements of a reconciled fact: the fact is shown whole
+    reconciled = csv(out, "reconciliation")
+    assert set(reconciled["fact"]) == {"United States: date relations began"}
+    assert set(zip(reconciled["source"], reconciled["line"], reconciled["role"],
+                   strict=True)) == {
+        (RECORD, 68, "chosen"), (RECORD, 22, "other year"), (RECORD, 65, "same year"),
+        (FACT_SHEET, 10, "same year")}
 
 
 def test_quality_of_two_regions(tmp_path):
@@ -234,6 +241,7 @@ def test_quality_of_two_regions(tmp_path):
     assert set(decisions["area"]) == {"Asia", "Oceania"}
     assert "Wellington" in set(decisions["subject"])
     assert csv(out, "one-source-facts").empty  # the United States sits in the Americas
+    assert csv(out, "reconciliation").empty  # its statements are outside the tables
     assert csv(out, "checks")["holds"].all()  # checks cover the whole dataset
     assert (out / "statements.svg").is_file() and (out / "date-precision.png").is_file()
 
@@ -257,3 +265,63 @@ def test_a_bad_source_stops_the_notebook(tmp_path):
     error = refusal(NOTEBOOK, tmp_path, sources=["wikipedia.txt"])
     assert "parameter 'sources': source 'wikipedia.txt' is not one of" in error.evalue
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- reconciliation
+
+
+def test_each_statement_of_a_reconciled_fact_is_listed_with_its_value_and_role(frames):
+    reconciled = quality.reconciliation(frames["decisions"])
+    assert set(reconciled["fact"]) == {"United States: date relations began"}
+    assert list(zip(reconciled["value"], reconciled["precision"], reconciled["source"],
+                    reconciled["line"], reconciled["role"], strict=True)) == [
+        ("1827-05-21", "day", RECORD, 68, "chosen"),
+        ("1826", "year", RECORD, 22, "other year"),
+        ("1827", "year", RECORD, 65, "same year"),
+        ("1827", "year", FACT_SHEET, 10, "same year")]
+    assert set(reconciled["choice"]) == {"1827-05-21"}
+    text = quality.describe_reconciliation(reconciled)
+    assert text.startswith("**1** fact(s) given by more than one statement. **United States: "
+                           "date relations began**: **4** statements from **2** source(s); "
+                           "the build chose **1827-05-21** by the rule: the most precise date")
+    assert f"**1826** (year; {RECORD}, line 22; other year)" in text
+    assert f"**1827** (year; {FACT_SHEET}, line 10; same year)" in text
+
+
+def test_a_reconciled_value_is_shown_as_written_not_as_markup():
+    decision = pd.DataFrame([dict(
+        kind="reconciliation", subject="Ruritania *or* <b>Elbonia</b>: date relations began",
+        decision="1901-02-03 (day) record.xml:7",
+        alternatives="1900 (year) sheet_[x](javascript:y).txt:3, other year",
+        rule="the | most precise", source="record.xml", line=7)])
+    text = quality.describe_reconciliation(quality.reconciliation(decision))
+    assert "**Ruritania \\*or\\* \\<b\\>Elbonia\\</b\\>: date relations began**" in text
+    assert "by the rule: the \\| most precise." in text
+    assert "(year; sheet\\_\\[x\\](javascript:y).txt, line 3; other year)" in text
+    assert "**2** statements from **2** source(s)" in text
+
+
+def test_no_reconciled_fact_is_said_plainly():
+    assert quality.describe_reconciliation(quality.reconciliation(pd.DataFrame(
+        columns=["kind", "subject", "decision", "alternatives", "rule", "source", "line"]))) == (
+        "No fact of this selection is given by more than one statement.")
+
+
+def test_the_stored_default_run_lists_the_reconciled_fact_with_every_value():
+    import nbformat
+
+    from helpers.paths import NOTEBOOKS
+
+    nb = nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4)
+    (i,) = [i for i, c in enumerate(nb.cells)
+            if c.source.startswith("## Facts several statements give, reconciled")]
+    text = "\n".join(o["data"]["text/markdown"] for o in nb.cells[i + 1].outputs
+                     if "text/markdown" in o.get("data", {}))
+    for value in (f"**1827-05-21** (day; {RECORD}, line 68; chosen)",
+                  f"**1826** (year; {RECORD}, line 22; other year)",
+                  f"**1827** (year; {FACT_SHEET}, line 10; same year)"):
+        assert value in text
+    # the count of facts only one source gives is still there, before it
+    assert "alone states" in "".join(o.get("data", {}).get("text/markdown", "")
+                                     for c in nb.cells[:i] if c.cell_type == "code"
+                                     for o in c.outputs)

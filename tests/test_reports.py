@@ -51,7 +51,7 @@ def runner(config: Path, out: Path, *args: str, env: dict | None = None):
      "job 'a': field 'parameters': 01-relation-timeline: parameter 'start_year' must be an "
      "integer"),
     ("jobs:\n  - {name: a, notebook: 02-mission-coverage, parameters: {direction: up}}",
-     "direction 'up' is not one of: abroad, in_peru, both"),
+     "direction 'up' is not one of: abroad, inward, both"),
     ("jobs:\n  - {name: a, notebook: 03-trade-figures}\n  - {name: a, notebook: "
      "03-trade-figures}", "job 'a': field 'name': duplicate job name"),
     ("jobs:\n  - {name: a, notebook: 03-trade-figures, parameters: {output_dir: /tmp}}",
