@@ -296,7 +296,7 @@ def test_palestine_has_little_data_and_still_reads_well(profile_of):
 
 
 KOREA = ["South Korea", "Republic of Korea", "KOR", "korea, south"]
-USA = ["the U.S.", "USA"]
+USA = ["USA", "the U.S."]
 
 
 def test_the_profile_depends_on_the_spelling_only_through_its_iso3_and_the_query():
