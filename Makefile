@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data report notebooks test lint lab bench clean
+.PHONY: help venv data report notebooks test test-browser lint lab bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,10 @@ notebooks: data ## Re-run the notebooks in place so their stored outputs match t
 
 test: $(STAMP) ## Run the tests: unit tests, papermill runs and nbval on every notebook
 	$(PY) -m pytest
+
+test-browser: $(STAMP) ## Open reports offline in headless Chromium (needs: apt-get install chromium)
+	$(PY) -m pip install --quiet -r requirements-browser.txt
+	$(PY) -m pytest -m browser -n 0 tests/test_browser.py
 
 lint: $(STAMP) ## Run ruff over helpers, tests and the notebooks
 	$(PY) -m ruff check helpers tests notebooks benchmarks
