@@ -146,9 +146,9 @@ def add_levels(tables: dict[str, list[dict]], subject: Subject) -> None:
             _event(tables["events"], st, lv, kind)
         _feed(tables, st, "levels")
     tables["levels"] = rows
+    with_events = {(e["source"], e["line"], e["sentence"]) for e in tables["events"]}
     for st in tables["statements"]:  # an added event feeds the events table
-        key = (st["source"], st["line"], st["sentence"])
-        if any((e["source"], e["line"], e["sentence"]) == key for e in tables["events"]):
+        if (st["source"], st["line"], st["sentence"]) in with_events:
             _feed(tables, st, "events")
 
 

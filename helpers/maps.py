@@ -179,7 +179,7 @@ def _shape_index() -> dict[str, Shape]:
 # ---------------------------------------------------------------- coordinates
 
 
-_INDEX_CACHE = paths.ROOT / "build" / "cache" / "geonames"
+_INDEX_CACHE = paths.GEONAMES_CACHE
 
 
 @cache

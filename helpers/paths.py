@@ -16,4 +16,6 @@ DATA_README = DATA / "README.md"
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 REFERENCE = Path(__file__).resolve().parent / "reference"
+# derived, rebuildable look-up data (never an input): GeoNames in compact form
+GEONAMES_CACHE = ROOT / "build" / "cache" / "geonames"
 MANIFEST_NAME = "manifest.toml"

