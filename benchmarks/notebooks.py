@@ -144,7 +144,7 @@ def reports_figure(ctx: Context) -> Group:
 
     title = "Report runner"
     jobs = reports.read_config(reports.CONFIG)
-    what = (f"`python -m helpers.reports --jobs 2` on the shipped reports.yaml ({len(jobs)} jobs:"
+    what = (f"`python -m helpers.reports --jobs 2 --force` on the shipped reports.yaml ({len(jobs)} jobs:"
             " executed notebooks, HTML, index and manifest) against a shell loop that calls "
             "`papermill` once per job for the same jobs (notebooks only, no HTML), alternating,"
             " no warm-up round (each round is minutes long).")
@@ -154,8 +154,8 @@ def reports_figure(ctx: Context) -> Group:
     script.write_text(loop_script(jobs, work / "loop"), encoding="utf-8")
     (work / "loop").mkdir(exist_ok=True)
     result = compare(["bash", str(script)],
-                     [str(PYTHON), "-m", "helpers.reports", "--jobs", "2", "--quiet", "--out",
-                      str(work / "runs")], ctx.runs, warmup=0, cwd=ROOT)
+                     [str(PYTHON), "-m", "helpers.reports", "--jobs", "2", "--quiet", "--force",
+                      "--out", str(work / "runs")], ctx.runs, warmup=0, cwd=ROOT)
     speedup = 1 / result.ratio
     return Group(title, what, (
         Row("papermill loop, one process and kernel per job (baseline)", result.baseline),
