@@ -144,7 +144,8 @@ def reports_figure(ctx: Context) -> Group:
 
     title = "Report runner"
     jobs = reports.read_config(reports.CONFIG)
-    what = (f"`python -m helpers.reports --jobs 2 --force` on the shipped reports.yaml ({len(jobs)} jobs:"
+    what = (f"`python -m helpers.reports --jobs 2 --force` on the shipped reports.yaml "
+            f"({len(jobs)} jobs:"
             " executed notebooks, HTML, index and manifest) against a shell loop that calls "
             "`papermill` once per job for the same jobs (notebooks only, no HTML), alternating,"
             " no warm-up round (each round is minutes long).")
