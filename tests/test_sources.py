@@ -133,3 +133,10 @@ def test_a_manifest_may_map_more_headings_to_regions(raw_copy):
     _manifest_with(raw_copy, 'capital = "Lima"\n',
                    'capital = "Lima"\n\n[regions]\n"Levant" = "Asia"\n')
     assert read_manifest(raw_copy.folder).regions == {"Levant": "Asia"}
+
+
+def test_every_kind_the_manifest_accepts_has_a_reader():
+    """A manifest kind without a reader would pass validation and fail mid-build."""
+    from helpers import build, sources
+
+    assert set(sources.KINDS) == set(build.READERS)
