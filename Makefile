@@ -25,10 +25,10 @@ data: $(STAMP) ## Build data/processed (tables, datapackage.json) and data/READM
 	$(PY) -m helpers.build
 
 report: data ## Build the dataset and run every report of reports.yaml into reports/
-	$(PY) -m helpers.reports
+	$(PY) -m helpers.report
 
 notebooks: data ## Re-run the notebooks in place so their stored outputs match the code
-	$(PY) -m helpers.notebooks
+	$(PY) -m helpers.report.notebooks
 
 test: $(STAMP) ## Run the tests: unit tests, papermill runs and nbval on every notebook
 	$(PY) -m pytest

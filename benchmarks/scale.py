@@ -62,8 +62,8 @@ def scaled_article(text: str, factor: float) -> tuple[str, int]:
 
 def write_scaled_raw(raw: Path, folder: Path, factor: float) -> int:
     """A raw folder in ``folder``: the scaled article, the other sources, and their manifest."""
-    from helpers.paths import MANIFEST_NAME
-    from helpers.sources import read_manifest, sha256_of
+    from helpers.build.sources import read_manifest, sha256_of
+    from helpers.core.paths import MANIFEST_NAME
 
     manifest = read_manifest(raw)
     folder.mkdir(parents=True, exist_ok=True)
@@ -86,8 +86,8 @@ def _relation_rows(out: Path) -> int:
 
 @figure("scale")
 def scale_figure(ctx: Context) -> Group:
-    from helpers import paths
-    from helpers.build import build
+    from helpers.build.pipeline import build
+    from helpers.core import paths
 
     base = ctx.workdir / "scale"
     raws = {f: base / f"raw-{f}x" for f in FACTORS}

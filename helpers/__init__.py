@@ -2,11 +2,11 @@
 reports.
 
 Data flows one way: ``data/raw`` (checksummed sources) -> :mod:`helpers.build` ->
-``data/processed`` (tidy CSV tables) -> notebooks (through :mod:`helpers.load`) -> reports.
+``data/processed`` (tidy CSV tables) -> notebooks (through :mod:`helpers.data.load`) -> reports.
 Heavy libraries are imported inside the modules that need them, so ``import helpers`` is cheap.
 """
 
-from helpers.exceptions import (  # noqa: F401
+from helpers.core.exceptions import (  # noqa: F401
     ChecksumError,
     DataError,
     OutputError,

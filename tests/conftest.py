@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths, schema
-from helpers.build import build
-from helpers.statements import read_article, read_fact_sheet
+from helpers.build.pipeline import build
+from helpers.build.statements import read_article, read_fact_sheet
+from helpers.core import paths, schema
 
 ARTICLE = "foreign_relations_of_peru.txt"
 FACT_SHEET = "us_relations_with_peru_2018.txt"
@@ -117,8 +117,8 @@ def raw_copy(tmp_path) -> RawCopy:
 
 @pytest.fixture(scope="session")
 def frames():
-    """Every processed table, typed, as the notebooks load them (helpers.load)."""
-    from helpers import load
+    """Every processed table, typed, as the notebooks load them (helpers.data.load)."""
+    from helpers.data import load
 
     return load.load_all()
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import papermill as pm
 from papermill.translators import translate_parameters
 
-from helpers import params
-from helpers.paths import NOTEBOOKS
+from helpers.analysis import params
+from helpers.core.paths import NOTEBOOKS
 
 
 def execute(name: str, folder: Path, **parameters) -> tuple[Path, Path]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psutil
 
-from helpers import paths
+from helpers.core import paths
 
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -23,7 +23,7 @@ def config(folder: Path, jobs: str, name: str = "reports.yaml") -> Path:
 
 
 def command(config_path: Path, out: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "helpers.reports", "--config", str(config_path), "--out",
+    return [sys.executable, "-m", "helpers.report", "--config", str(config_path), "--out",
             str(out), *args]
 
 

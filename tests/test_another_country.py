@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import schema
-from helpers.build import build
-from helpers.load import load_missions
-from helpers.sources import read_manifest, sha256_of
+from helpers.build.pipeline import build
+from helpers.build.sources import read_manifest, sha256_of
+from helpers.core import schema
+from helpers.data.load import load_missions
 
 CHILE = "foreign_relations_of_chile.txt"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths
+from helpers.core import paths
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ ONE_OF_EACH = ("timeline-oceania", "coverage-europe", "trade-millions", "profile
 def run_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("browser") / "reports"
     only = [arg for name in ONE_OF_EACH for arg in ("--only", name)]
-    done = subprocess.run([sys.executable, "-m", "helpers.reports", "--out", str(out),
+    done = subprocess.run([sys.executable, "-m", "helpers.report", "--out", str(out),
                            "--jobs", "2", "--quiet", *only],
                           capture_output=True, text=True, cwd=paths.ROOT, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -6,8 +6,8 @@ import os
 
 from runner_runs import cli, config
 
-from helpers import changes
-from helpers.build import build
+from helpers.build.pipeline import build
+from helpers.report import changes
 
 ARTICLE = "foreign_relations_of_peru.txt"
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from documents import grid, write_source
 
-from helpers import schema
-from helpers.build import build
-from helpers.exceptions import SourceError
-from helpers.sources import read_manifest, sha256_of
+from helpers.build.pipeline import build
+from helpers.build.sources import read_manifest, sha256_of
+from helpers.core import schema
+from helpers.core.exceptions import SourceError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = ("norway", "kenya", "uruguay", "vietnam", "portugal", "ghana")

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import datapackage, paths, schema
-from helpers.build import build
-from helpers.exceptions import DataError
-from helpers.sources import read_manifest
+from helpers.build.descriptor import describe, render_readme
+from helpers.build.pipeline import build
+from helpers.build.sources import read_manifest
+from helpers.core import paths, schema
+from helpers.core.exceptions import DataError
+from helpers.data import descriptor
 
 CHILE = Path(__file__).parent / "fixtures" / "chile"
 
@@ -26,7 +28,7 @@ def chile_build(tmp_path_factory) -> Path:
 
 
 def _descriptor(folder: Path) -> dict:
-    return json.loads((folder / datapackage.NAME).read_text(encoding="utf-8"))
+    return json.loads((folder / paths.DESCRIPTOR_NAME).read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("which", ["peru", "chile"])
@@ -34,7 +36,7 @@ def test_frictionless_validates_the_descriptor_and_every_table(built, chile_buil
     from frictionless import validate
 
     folder = built if which == "peru" else chile_build
-    report = validate(str(folder / datapackage.NAME))
+    report = validate(str(folder / paths.DESCRIPTOR_NAME))
     errors = [(task.name, e.type, e.message) for task in report.tasks for e in task.errors]
     assert report.valid, errors[:5] or report.errors
     assert len(report.tasks) == len(schema.TABLES)
@@ -50,7 +52,7 @@ def test_frictionless_finds_a_partner_the_relations_do_not_list(built, tmp_path)
     text = path.read_text(encoding="utf-8")
     first = text.splitlines()[1].split(",")[2]
     path.write_text(text.replace(f",{first},", ",ZZZ,", 1), encoding="utf-8")
-    report = validate(str(folder / datapackage.NAME))
+    report = validate(str(folder / paths.DESCRIPTOR_NAME))
     types = {e.type for task in report.tasks for e in task.errors}
     assert {"foreign-key", "hash-count"} <= types
 
@@ -98,43 +100,41 @@ def test_a_foreign_key_is_declared_only_where_it_holds(chile_build, tmp_path):
     rows[1][rows[0].index("partner_iso3")] = "NZL"  # a partner relations.csv does not list
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
-    d = datapackage.describe(folder, read_manifest(CHILE), {})
+    d = describe(folder, read_manifest(CHILE), {})
     missions = next(r for r in d["resources"] if r["name"] == "missions")
     assert [k["fields"] for k in missions["schema"]["foreignKeys"]] == ["source"]
 
 
 def test_the_descriptor_is_byte_identical_on_every_rebuild(chile_build, tmp_path):
     build(raw=CHILE, out=tmp_path)
-    assert (tmp_path / datapackage.NAME).read_bytes() == (
-        chile_build / datapackage.NAME).read_bytes()
+    assert (tmp_path / paths.DESCRIPTOR_NAME).read_bytes() == (
+        chile_build / paths.DESCRIPTOR_NAME).read_bytes()
 
 
 def test_the_data_readme_is_rendered_from_the_descriptor_alone(built):
     d = _descriptor(built)
     assert (built / "README.md").read_text(encoding="utf-8") == (
-        datapackage.render_readme(d) + "\n")
+        render_readme(d) + "\n")
     d["subject"] = {"name": "Atlantis", "iso3": "ATL", "capital": "Poseidonia"}
-    readme = datapackage.render_readme(d)
+    readme = render_readme(d)
     assert "**Atlantis** (ATL, capital Poseidonia)" in readme
     assert "X has an embassy in Poseidonia" in readme
 
 
 def test_the_subject_and_sources_are_read_from_the_descriptor_not_the_raw_folder(
         chile_build, monkeypatch):
-    from helpers import profile
-
     monkeypatch.setattr(paths, "PROCESSED", chile_build)
-    assert profile.subject() == read_manifest(CHILE).subject
-    assert [s["file"] for s in datapackage.sources(chile_build)] == [
+    assert descriptor.subject() == read_manifest(CHILE).subject
+    assert [s["file"] for s in descriptor.sources(chile_build)] == [
         "foreign_relations_of_chile.txt"]
-    assert datapackage.licenses(chile_build) == [{"name": "cc0-1.0", "title": "CC0 1.0"}]
+    assert descriptor.licenses(chile_build) == [{"name": "cc0-1.0", "title": "CC0 1.0"}]
 
 
 def test_a_broken_descriptor_names_the_file_and_how_to_rebuild(chile_build, tmp_path):
     folder = tmp_path / "chile"
     shutil.copytree(chile_build, folder)
-    (folder / datapackage.NAME).write_text("{\"resources\": [", encoding="utf-8")
+    (folder / paths.DESCRIPTOR_NAME).write_text("{\"resources\": [", encoding="utf-8")
     with pytest.raises(DataError) as info:
-        datapackage.subject(folder)
-    assert str(info.value).startswith(f"{folder / datapackage.NAME} is not a descriptor")
-    assert str(info.value).endswith(datapackage.REBUILD)
+        descriptor.subject(folder)
+    assert str(info.value).startswith(f"{folder / paths.DESCRIPTOR_NAME} is not a descriptor")
+    assert str(info.value).endswith(descriptor.REBUILD)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.dates import find_dates, parse_date
+from helpers.build.dates import find_dates, parse_date
 
 
 @pytest.mark.parametrize(

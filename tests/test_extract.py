@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.extract import (
+from helpers.build.extract import (
     membership_subjects,
     parse_events,
     parse_figures,
     parse_memberships,
     parse_mission,
 )
-from helpers.schema import QUALIFIERS
+from helpers.core.schema import QUALIFIERS
 
 ARTICLE = "foreign_relations_of_peru.txt"
 FACT_SHEET = "us_relations_with_peru_2018.txt"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from documents import grid, snapshot, write_source
 
-from helpers import build as build_module
-from helpers import paths, schema
-from helpers.build import build
-from helpers.exceptions import ProjectError, SourceError
+from helpers.build import pipeline
+from helpers.build.pipeline import build
+from helpers.core import paths, schema
+from helpers.core.exceptions import ProjectError, SourceError
 
 ARTICLE = "foreign_relations_of_peru.txt"
 FACT_SHEET = "us_relations_with_peru_2018.txt"
@@ -103,14 +103,14 @@ def test_a_table_that_fails_validation_writes_nothing(monkeypatch, tmp_path):
     out = tmp_path / "out"
     build(raw=CHILE, out=out)
     before = snapshot(out)
-    real = build_module.sources_rows
+    real = pipeline.sources_rows
 
     def bad_sources(manifest):
         rows = real(manifest)
         rows[0]["title"] = ""
         return rows
 
-    monkeypatch.setattr(build_module, "sources_rows", bad_sources)
+    monkeypatch.setattr(pipeline, "sources_rows", bad_sources)
     with pytest.raises(ProjectError):
         build(raw=paths.RAW, out=out)
     assert snapshot(out) == before
@@ -121,7 +121,7 @@ def test_a_full_disk_mid_write_leaves_the_output_folder_as_it_was(monkeypatch, t
     build(raw=CHILE, out=out)
     before = snapshot(out)
     written = []
-    real = build_module._write
+    real = pipeline._write
 
     def failing(path, text):
         if len(written) == 4:
@@ -129,7 +129,7 @@ def test_a_full_disk_mid_write_leaves_the_output_folder_as_it_was(monkeypatch, t
         written.append(path)
         real(path, text)
 
-    monkeypatch.setattr(build_module, "_write", failing)
+    monkeypatch.setattr(pipeline, "_write", failing)
     with pytest.raises(ProjectError, match="No space left on device"):
         build(raw=paths.RAW, out=out)
     assert snapshot(out) == before
@@ -187,7 +187,7 @@ def test_a_move_that_fails_part_way_puts_back_the_files_already_replaced(monkeyp
     out = tmp_path / "out"
     build(raw=CHILE, out=out)
     before = snapshot(out)
-    real, moved = build_module.os.replace, []
+    real, moved = pipeline.os.replace, []
 
     def failing(src, dst):
         if len(moved) == 3 and not str(src).endswith(".previous"):
@@ -195,7 +195,7 @@ def test_a_move_that_fails_part_way_puts_back_the_files_already_replaced(monkeyp
         moved.append(dst)
         real(src, dst)
 
-    monkeypatch.setattr(build_module.os, "replace", failing)
+    monkeypatch.setattr(pipeline.os, "replace", failing)
     with pytest.raises(KeyboardInterrupt):
         build(raw=paths.RAW, out=out)
     monkeypatch.undo()
@@ -205,7 +205,7 @@ def test_a_move_that_fails_part_way_puts_back_the_files_already_replaced(monkeyp
 
 
 def test_the_build_lists_every_file_it_wrote(tmp_path):
-    result = build_module.build_files(raw=CHILE, out=tmp_path / "out")
+    result = pipeline.build_files(raw=CHILE, out=tmp_path / "out")
     assert sorted(p.name for p in result.files) == sorted(
         [t.file for t in schema.TABLES.values()] + ["README.md", "datapackage.json"])
     assert all(p.is_file() for p in result.files)

@@ -16,9 +16,9 @@ from documents import grid, write_source
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import paths
-from helpers.build import build
-from helpers.exceptions import ProjectError
+from helpers.build.pipeline import build
+from helpers.core import paths
+from helpers.core.exceptions import ProjectError
 
 ARTICLE = "foreign_relations_of_peru.txt"
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
@@ -109,7 +109,7 @@ def test_random_mutations_of_the_article(mutations):
         shutil.copytree(paths.RAW, raw)
         data = "\n".join(lines).encode("utf-8")
         manifest = raw / paths.MANIFEST_NAME
-        from helpers.sources import sha256_of
+        from helpers.build.sources import sha256_of
 
         old = sha256_of(raw / ARTICLE)
         (raw / ARTICLE).write_bytes(data)

@@ -11,7 +11,10 @@ from dataclasses import replace
 
 from runner_runs import FIXTURE_NOTEBOOKS, cli, config
 
-from helpers import paths, reports
+from helpers.core import paths
+from helpers.data.descriptor import data_hash
+from helpers.report import inputs
+from helpers.report.config import Job
 
 JOBS = ("  - {name: first, notebook: ok, parameters: {label: one}}\n"
         "  - {name: second, notebook: ok, parameters: {label: two}}\n")
@@ -62,21 +65,21 @@ def test_unchanged_jobs_are_reused_byte_for_byte_and_force_runs_them_again(tmp_p
 def test_every_input_of_a_job_is_in_its_key(tmp_path):
     notebook = tmp_path / "ok.ipynb"
     shutil.copyfile(FIXTURE_NOTEBOOKS / "ok.ipynb", notebook)
-    job = reports.Job("first", "ok", {"label": "one"}, path=notebook)
-    inputs = reports.Inputs("d" * 64, "h" * 64, {"pandas": "3.1.1"})
-    key = reports.job_key(job, inputs, hide_code=True)
-    assert reports.job_key(job, inputs, hide_code=True) == key
-    assert reports.job_key(replace(job, timeout=5.0), inputs, True) == key  # not an input
+    job = Job("first", "ok", {"label": "one"}, path=notebook)
+    given = inputs.Inputs("d" * 64, "h" * 64, {"pandas": "3.1.1"})
+    key = inputs.job_key(job, given, hide_code=True)
+    assert inputs.job_key(job, given, hide_code=True) == key
+    assert inputs.job_key(replace(job, timeout=5.0), given, True) == key  # not an input
     others = [
-        reports.job_key(replace(job, parameters={"label": "two"}), inputs, True),
-        reports.job_key(job, replace(inputs, data="e" * 64), True),
-        reports.job_key(job, replace(inputs, tables="t" * 64), True),
-        reports.job_key(job, replace(inputs, helpers="i" * 64), True),
-        reports.job_key(job, replace(inputs, packages={"pandas": "3.2.0"}), True),
-        reports.job_key(job, inputs, hide_code=False),
+        inputs.job_key(replace(job, parameters={"label": "two"}), given, True),
+        inputs.job_key(job, replace(given, data="e" * 64), True),
+        inputs.job_key(job, replace(given, tables="t" * 64), True),
+        inputs.job_key(job, replace(given, helpers="i" * 64), True),
+        inputs.job_key(job, replace(given, packages={"pandas": "3.2.0"}), True),
+        inputs.job_key(job, given, hide_code=False),
     ]
     notebook.write_bytes(notebook.read_bytes().replace(b"text printed", b"text shown"))
-    others.append(reports.job_key(job, inputs, True))
+    others.append(inputs.job_key(job, given, True))
     assert key not in others and len(set(others)) == len(others)
 
 
@@ -84,11 +87,11 @@ def test_the_data_hash_is_the_descriptor_when_there_is_one(tmp_path):
     folder = tmp_path / "processed"
     shutil.copytree(paths.PROCESSED, folder)
     (folder / "datapackage.json").unlink(missing_ok=True)
-    tables = reports.data_hash(folder)
-    assert tables == reports.tables_hash(folder) == reports.tables_hash(paths.PROCESSED)
+    tables = data_hash(folder)
+    assert tables == inputs.tables_hash(folder) == inputs.tables_hash(paths.PROCESSED)
     (folder / "events.csv").write_bytes((folder / "events.csv").read_bytes() + b"\n")
-    assert reports.data_hash(folder) != tables
+    assert data_hash(folder) != tables
     (folder / "datapackage.json").write_text('{"name": "x"}\n', encoding="utf-8")
     import hashlib
 
-    assert reports.data_hash(folder) == hashlib.sha256(b'{"name": "x"}\n').hexdigest()
+    assert data_hash(folder) == hashlib.sha256(b'{"name": "x"}\n').hexdigest()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import paths
+from helpers.core import paths
 
 ARTICLE = "foreign_relations_of_peru.txt"
 FACT_SHEET = "us_relations_with_peru_2018.txt"

@@ -10,8 +10,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from helpers import datapackage, load, schema
-from helpers.exceptions import DataError
+from helpers.build.descriptor import dumps
+from helpers.core import paths, schema
+from helpers.core.exceptions import DataError
+from helpers.data import load
 
 REBUILD = "rebuild it with `make data` (python -m helpers.build)"
 
@@ -36,13 +38,13 @@ def _edit(path, edit) -> None:
 
 def _record(path) -> None:
     """Record a table's current bytes and sha256 in its folder's descriptor."""
-    target = path.parent / datapackage.NAME
-    descriptor = json.loads(target.read_text(encoding="utf-8"))
+    target = path.parent / paths.DESCRIPTOR_NAME
+    desc = json.loads(target.read_text(encoding="utf-8"))
     data = path.read_bytes()
-    for r in descriptor["resources"]:
+    for r in desc["resources"]:
         if r["path"] == path.name:
             r["bytes"], r["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
-    target.write_text(datapackage.dumps(descriptor), encoding="utf-8")
+    target.write_text(dumps(desc), encoding="utf-8")
 
 
 def test_relations_region_is_an_ordered_category_of_the_regions(built):

@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from helpers import analysis, charts, maps
-from helpers.exceptions import DataError, ParameterError
+from helpers.analysis import charts, compute, maps
+from helpers.core.exceptions import DataError, ParameterError
 
 COLUMNS = ["sending_iso3", "accredited_to_iso3", "partner_iso3", "direction", "city",
            "city_iso3", "post_type", "resident", "status", "source", "line"]
@@ -56,7 +56,7 @@ def small() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def real():
-    from helpers import load
+    from helpers.data import load
 
     missions, relations = load.load_missions(), load.load_relations()
     return missions, relations, load.load_sources()
@@ -286,7 +286,7 @@ def test_every_real_post_is_placed_and_every_hub_has_its_line(real):
 
 def test_a_real_region_view_holds_its_posts_and_leaves_lima_out(real):
     missions, relations, sources = real
-    posts = analysis.select_missions(missions, relations, ["Europe"], "both", [], True)
+    posts = compute.select_missions(missions, relations, ["Europe"], "both", [], True)
     table = maps.place_posts(posts)
     fig = maps.draw_posts_map(table, "Peru", charts.source_note(posts),
                               regions=["Europe"])

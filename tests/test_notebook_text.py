@@ -1,6 +1,6 @@
 """What the notebooks show a reader: sentences built from data stay text, tables show no <NA>.
 
-The sentence helpers (helpers.analysis, helpers.profile, helpers.quality ``describe_*``) are fed
+The sentence helpers (helpers.analysis: compute, profile, quality ``describe_*``) are fed
 source text that would be markup, HTML or a link if it were not escaped, and their markdown is
 rendered the way the reports render it. The table display is checked on pandas' nullable
 types, through a real IPython display formatter, and on the stored notebooks.
@@ -14,14 +14,16 @@ import re
 import pandas as pd
 import pytest
 
-from helpers import analysis, charts, maps, pages, paths, places, profile, quality
+from helpers.analysis import charts, compute, maps, profile, quality
+from helpers.core import paths, places
+from helpers.report import export
 
 EVIL = "Lima <script>alert(1)</script> *starred* [x](javascript:alert(1)) a | b"
 
 
 def assert_inert(markdown: str) -> str:
     """The rendered HTML holds the evil text as text: no tag, emphasis, link or table."""
-    rendered = pages.render_markdown(markdown)
+    rendered = export.render_markdown(markdown)
     assert "<script" not in rendered and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
     assert "<em>" not in rendered and "*starred*" in rendered
     assert "<a " not in rendered and "[x](javascript:alert(1))" in rendered
@@ -31,13 +33,13 @@ def assert_inert(markdown: str) -> str:
 
 def test_timeline_and_hub_sentences_escape_labels_and_cities():
     dated = pd.DataFrame({"label": [EVIL, "Chile"], "established": ["1822", "1823"]})
-    assert_inert(analysis.describe_ends(dated))
-    assert analysis.describe_ends(dated.iloc[0:0]) == ""
+    assert_inert(compute.describe_ends(dated))
+    assert compute.describe_ends(dated.iloc[0:0]) == ""
     hubs = pd.DataFrame({"city": [EVIL], "country": ["Chile"], "direction": ["inward"],
                          "partners": [2], "served": [EVIL]})
-    rendered = assert_inert(analysis.describe_hubs(hubs))
+    rendered = assert_inert(compute.describe_hubs(hubs))
     assert rendered.count("&lt;script&gt;") == 2 and "<strong>2</strong>" in rendered
-    assert analysis.describe_hubs(hubs.iloc[0:0]) == (
+    assert compute.describe_hubs(hubs.iloc[0:0]) == (
         "**0** hub cities carry non-resident accreditation.")
 
 
@@ -48,7 +50,7 @@ def test_paired_figures_escape_the_label_unit_and_agreement():
         "end_year": 2011, "bound": "at least", "multiple": 2.0, "cagr": 0.07177}])
     agreement = {"partner_iso3": "CHL", "year": 2006, "source": "notes_*x*.txt", "line": 4,
                  "summary": EVIL}
-    rendered = assert_inert(analysis.describe_pairs(growth, "billions", agreement))
+    rendered = assert_inert(compute.describe_pairs(growth, "billions", agreement))
     assert "more than $2.00 billion" in rendered  # the escaped $ shows as a dollar sign
     assert "notes_*x*.txt" in rendered and "<li>" in rendered
 
@@ -165,11 +167,11 @@ def test_reconciled_dates_escape_the_partner_and_every_statements_file():
         "established_source": "record.xml", "established_line": 7.0,
         "established_alternatives": f"1900 (year) {EVIL}.txt:3, other year; "
                                     "1901 (year) sheet.txt:9, same year"}])
-    rendered = assert_inert(analysis.describe_reconciled(reconciled))
+    rendered = assert_inert(compute.describe_reconciled(reconciled))
     assert rendered.count("&lt;script&gt;") == 2 and "record.xml, line 7)" in rendered
     assert "2 other statement(s) say <strong>1900</strong> (year;" in rendered
     assert "<strong>1901</strong> (year; sheet.txt, line 9; same year)." in rendered
-    assert analysis.describe_reconciled(reconciled.iloc[0:0]) == (
+    assert compute.describe_reconciled(reconciled.iloc[0:0]) == (
         "No partner's start date is given differently by several statements.")
     decisions = pd.DataFrame([{
         "kind": "reconciliation", "subject": f"{EVIL}: date relations began",

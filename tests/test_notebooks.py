@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from notebook_runs import execute, refusal, validate_as_the_kernel
 
-from helpers.exceptions import ParameterError
-from helpers.paths import NOTEBOOKS
+from helpers.core.exceptions import ParameterError
+from helpers.core.paths import NOTEBOOKS
 
 
 def run(name: str, tmp_path: Path, **parameters) -> Path:

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from notebook_runs import execute
 
-from helpers import params
-from helpers.build import build
+from helpers.analysis import params
+from helpers.build.pipeline import build
 
 # Words of the Peru build that this data does not contain ("stillimage" is not Lima)
 NOT_IN_THIS_DATA = re.compile(r"\b(?:peru|peruvian|lima|2009|2016)\b|trade promotion",

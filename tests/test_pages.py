@@ -17,7 +17,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import pages, paths, profile
+from helpers.analysis import profile
+from helpers.core import paths, text
+from helpers.data import descriptor
+from helpers.report import export, landing
 
 # one report of each notebook: what the offline test and the browser test open
 ONE_OF_EACH = ("timeline-oceania", "coverage-europe", "trade-millions", "profile-usa",
@@ -27,7 +30,7 @@ EVIL = "Lima <script>alert(1)</script> *starred* [x](javascript:alert(1)) a | b"
 
 def run_reports(out: Path, *names: str) -> subprocess.CompletedProcess:
     only = [arg for name in names for arg in ("--only", name)]
-    return subprocess.run([sys.executable, "-m", "helpers.reports", "--out", str(out),
+    return subprocess.run([sys.executable, "-m", "helpers.report", "--out", str(out),
                            "--jobs", "2", "--quiet", *only],
                           capture_output=True, text=True, cwd=paths.ROOT, timeout=600,
                           env={**os.environ})
@@ -128,8 +131,8 @@ def test_a_report_has_a_header_with_run_parameters_data_hash_sources_and_content
     assert f"run <code>{run_dir.name}</code>" in header
     assert "<dt>regions</dt><dd>Europe</dd>" in header  # readable, not JSON
     assert "{" not in header and "&quot;" not in header
-    assert f"<code>{pages.data_hash()}</code>" in header
-    for source in pages.load_sources():
+    assert f"<code>{descriptor.data_hash()}</code>" in header
+    for source in export.load_sources():
         assert source["date"] in header and source["licence"] in header
     toc = re.findall(r'<li><a href="#([^"]+)">', header)
     assert toc[:3] == ["Posts-by-region-and-type", "Where-the-posts-are",
@@ -142,7 +145,7 @@ def test_a_report_has_a_header_with_run_parameters_data_hash_sources_and_content
 def test_long_tables_get_the_inline_table_tools_and_na_never_shows(run_dir):
     page = (run_dir / "data-quality.html").read_text(encoding="utf-8")
     assert "querySelectorAll(\"table.dataframe\")" in page
-    assert f"var MIN_ROWS = {pages.TABLE_MIN_ROWS};" in page
+    assert f"var MIN_ROWS = {export.TABLE_MIN_ROWS};" in page
     assert "&lt;NA&gt;" not in page and "<td></td>" in page
 
 
@@ -156,7 +159,7 @@ def test_a_missing_value_shows_as_an_empty_cell():
                                            execution_count=1)]
     nb.cells = [nbformat.v4.new_markdown_cell("# A table"), cell]
     assert "&lt;NA&gt;" in frame._repr_html_()  # what pandas gives
-    page = pages.to_html(nb, hide_code=True)
+    page = export.to_html(nb, hide_code=True)
     assert "&lt;NA&gt;" not in page and "<td></td>" in page
 
 
@@ -164,7 +167,7 @@ def test_a_missing_value_shows_as_an_empty_cell():
 
 
 def test_escaped_source_text_renders_as_inert_text():
-    rendered = pages.render_markdown(f"**Label**: {pages.escape_md(EVIL)}")
+    rendered = export.render_markdown(f"**Label**: {text.escape_md(EVIL)}")
     assert "<strong>Label</strong>" in rendered  # the markup the code meant stays
     assert "<script" not in rendered and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
     assert "<em>" not in rendered and "*starred*" in rendered
@@ -173,14 +176,14 @@ def test_escaped_source_text_renders_as_inert_text():
 
 
 def test_escape_md_keeps_file_names_and_drops_line_breaks():
-    assert pages.escape_md("foreign_relations_of_peru.txt") == "foreign_relations_of_peru.txt"
-    assert pages.escape_md("_x_") == r"\_x\_"
-    assert pages.escape_md("a\n# heading\n- item") == r"a \# heading - item"
-    assert pages.escape_md(pd.NA) == "" and pages.escape_md(None) == ""
+    assert text.escape_md("foreign_relations_of_peru.txt") == "foreign_relations_of_peru.txt"
+    assert text.escape_md("_x_") == r"\_x\_"
+    assert text.escape_md("a\n# heading\n- item") == r"a \# heading - item"
+    assert text.escape_md(pd.NA) == "" and text.escape_md(None) == ""
 
 
 def test_markdown_outputs_are_rendered_inert_even_unescaped():
-    rendered = pages.render_markdown("<script>alert(1)</script> [y](javascript:alert(1)) "
+    rendered = export.render_markdown("<script>alert(1)</script> [y](javascript:alert(1)) "
                                      "![map](http://example.org/a.png) <img src=x onerror=y>")
     assert "<script" not in rendered and "<img" not in rendered
     assert "javascript:" not in rendered.replace("[y](javascript", "")
@@ -188,13 +191,13 @@ def test_markdown_outputs_are_rendered_inert_even_unescaped():
 
 
 def test_profile_markdown_escapes_the_city_a_source_names():
-    from helpers import load
+    from helpers.data import load
 
     missions = load.load_missions()
     hosted = missions[missions["city"].notna()].head(1).copy()
     hosted["city"] = EVIL
     text = profile.describe_posts(hosted.iloc[0:0], hosted.assign(serves="x"), "Peru", "Chile")
-    rendered = pages.render_markdown(text)
+    rendered = export.render_markdown(text)
     assert "<script" not in rendered and "<em>" not in rendered and "<a " not in rendered
     assert "<table" not in rendered and "*starred*" in rendered and "a | b" in rendered
 
@@ -205,7 +208,7 @@ def test_a_report_page_shows_source_text_in_markdown_as_text():
     cell.outputs = [nbformat.v4.new_output("display_data", {
         "text/markdown": f"The busiest hub is **{EVIL}**.", "text/plain": "<Markdown>"})]
     nb.cells = [nbformat.v4.new_markdown_cell("# T\n\n## A section"), cell]
-    page = pages.to_html(nb, hide_code=True)
+    page = export.to_html(nb, hide_code=True)
     assert "<script>alert" not in page and "javascript:alert" not in page.replace(
         "[x](javascript:alert(1))", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -231,7 +234,7 @@ def test_the_index_shows_figures_cards_failures_first_and_provenance(run_dir, tm
                 outcome("coverage-europe", "02-mission-coverage", {"regions": ["Europe"]}),
                 outcome("timeline-oceania", "01-relation-timeline", {"regions": ["Oceania"]},
                         status="failed", error="DataError: figures.csv is missing <here>")]
-    path = pages.write_index(run, outcomes, True, changes_html="<p id='changed'>2 new</p>")
+    path = landing.write_index(run, outcomes, True, changes_html="<p id='changed'>2 new</p>")
     page = path.read_text(encoding="utf-8")
     assert page.index("id='changed'") < page.index("The dataset") < page.index(
         "Failed reports (1)") < page.index(
@@ -244,46 +247,46 @@ def test_the_index_shows_figures_cards_failures_first_and_provenance(run_dir, tm
     assert "regions: Europe" in page and "scale: millions" in page
     assert "<p class='status'>reused from 20260101T000000Z-1</p>" in page
     assert "<p class='status'>executed</p>" in page and run_dir.name not in page
-    for source in pages.load_sources():
+    for source in export.load_sources():
         assert source["licence"] in page
-    assert pages.data_hash() in page and f"pandas {pd.__version__}" in page
+    assert descriptor.data_hash() in page and f"pandas {pd.__version__}" in page
     thumbs = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
     assert len(thumbs) == 2  # the failed job shows its error, not a figure
     for data in thumbs:
         with Image.open(io.BytesIO(base64.b64decode(data))) as image:
-            assert image.width <= pages.THUMBNAIL[0] and image.height <= pages.THUMBNAIL[1]
+            assert image.width <= landing.THUMBNAIL[0] and image.height <= landing.THUMBNAIL[1]
     assert refs_leaving(page) == []
 
 
 def test_the_index_is_byte_identical_for_the_same_inputs(run_dir, tmp_path):
     outcomes = [outcome(name, "x") for name in ONE_OF_EACH]
-    first = pages.write_index(run_dir, outcomes, True).read_bytes()
+    first = landing.write_index(run_dir, outcomes, True).read_bytes()
     import shutil
 
     again = tmp_path / "again"
     shutil.copytree(run_dir, again, ignore=shutil.ignore_patterns("index.html"))
-    assert pages.write_index(again, outcomes, True).read_bytes() == first
+    assert landing.write_index(again, outcomes, True).read_bytes() == first
 
 
 def test_the_first_figure_is_the_thumbnail(run_dir):
     from PIL import Image
 
-    uri = pages._thumbnail(run_dir, "trade-millions")
+    uri = landing._thumbnail(run_dir, "trade-millions")
     with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as thumb, \
             Image.open(run_dir / "figures" / "trade-millions" / "trade-2009-2016.png") as full:
-        assert thumb.width == pages.THUMBNAIL[0] or thumb.height == pages.THUMBNAIL[1]
+        assert thumb.width == landing.THUMBNAIL[0] or thumb.height == landing.THUMBNAIL[1]
         assert abs(thumb.width / thumb.height - full.width / full.height) < 0.02
-    assert pages._thumbnail(run_dir, "no-such-job") == ""
+    assert landing._thumbnail(run_dir, "no-such-job") == ""
 
 
 def test_the_contents_nest_subsections_under_their_section():
     body = "".join(f'<h{n} id="{a}">{a.upper()} &amp; co<a class="anchor-link" href="#{a}">¶</a>'
                    f"</h{n}>" for n, a in ((1, "t"), (2, "a"), (3, "b"), (3, "c"), (2, "d")))
-    assert pages._toc(body) == (
+    assert export._toc(body) == (
         "<nav class='report-toc'><h2>Contents</h2><ol><li><a href=\"#a\">A &amp; co</a><ol>"
         "<li><a href=\"#b\">B &amp; co</a></li><li><a href=\"#c\">C &amp; co</a></li></ol>"
         "</li><li><a href=\"#d\">D &amp; co</a></li></ol></nav>")
-    assert pages._toc("<p>no sections</p>") == ""
+    assert export._toc("<p>no sections</p>") == ""
 
 
 def test_pages_are_still_written_when_the_data_they_describe_is_damaged(tmp_path, monkeypatch):
@@ -295,12 +298,12 @@ def test_pages_are_still_written_when_the_data_they_describe_is_damaged(tmp_path
     monkeypatch.setattr(paths, "PROCESSED", broken)
     run = tmp_path / "run"
     run.mkdir()
-    page = pages.write_index(run, [outcome("x", "03-trade-figures")], True).read_text(
+    page = landing.write_index(run, [outcome("x", "03-trade-figures")], True).read_text(
         encoding="utf-8")
     assert "The dataset could not be read:" in page and "missions.csv" in page
     (broken / "datapackage.json").unlink()
-    page = pages.write_index(run, [outcome("x", "03-trade-figures")], True).read_text(
+    page = landing.write_index(run, [outcome("x", "03-trade-figures")], True).read_text(
         encoding="utf-8")
     assert "The sources could not be read:" in page and "datapackage.json is missing" in page
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T")])
-    assert "datapackage.json is missing" in pages.to_html(nb, hide_code=True)
+    assert "datapackage.json is missing" in export.to_html(nb, hide_code=True)

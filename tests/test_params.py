@@ -1,5 +1,5 @@
 """Parameters: the notebook's parameters cell is the one source of names, types and defaults;
-helpers.params keeps only the rules for allowed values, and refuses contradictions."""
+helpers.analysis.params keeps only the rules for allowed values, and refuses contradictions."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ import papermill as pm
 import pytest
 from notebook_runs import validate_as_the_kernel, validation_call
 
-from helpers import charts, datapackage, pages, params, paths, reports
-from helpers.exceptions import ParameterError
+from helpers.analysis import charts, params
+from helpers.core import exceptions, paths
+from helpers.core.exceptions import ParameterError
+from helpers.data import descriptor
+from helpers.report import landing
+from helpers.report.config import read_config
 
 
 @pytest.mark.parametrize("name", params.notebooks())
@@ -30,7 +34,7 @@ def test_each_notebook_checks_its_parameters_first_with_params_validate(name):
     notebook only while this holds: its first step after the imports is this very call."""
     first, imports = validation_call(name)
     assert ast.unparse(first) == f"p = params.validate('{name}', globals())"
-    assert any(isinstance(s, ast.ImportFrom) and s.module == "helpers"
+    assert any(isinstance(s, ast.ImportFrom) and s.module == "helpers.analysis"
                and "params" in [a.name for a in s.names] for s in imports)
 
 
@@ -114,7 +118,7 @@ def test_a_notebook_is_named_by_its_stem_or_its_path(tmp_path):
         "  - {name: b, notebook: 01-relation-timeline}\n"
         f"  - {{name: c, notebook: {paths.NOTEBOOKS / '03-trade-figures.ipynb'}}}\n",
         encoding="utf-8")
-    jobs = reports.read_config(config)
+    jobs = read_config(config)
     assert [j.notebook for j in jobs] == ["01-relation-timeline", "01-relation-timeline",
                                           "03-trade-figures"]
 
@@ -124,12 +128,12 @@ def test_a_notebook_is_named_by_its_stem_or_its_path(tmp_path):
 def test_a_notebook_path_outside_notebooks_is_refused(tmp_path, notebook):
     config = tmp_path / "reports.yaml"
     config.write_text(f"jobs:\n  - {{name: a, notebook: {notebook}}}\n", encoding="utf-8")
-    with pytest.raises(reports.ConfigError) as info:
-        reports.read_config(config)
+    with pytest.raises(exceptions.ConfigError) as info:
+        read_config(config)
     assert "job 'a': field 'notebook': " in str(info.value)
     assert "notebooks are: 01-relation-timeline, 02-mission-coverage" in str(info.value)
 
 
 def test_the_index_title_takes_the_subject_of_the_build(tmp_path):
-    page = pages.write_index(tmp_path, [], hide_code=True).read_text(encoding="utf-8")
-    assert f"<h1>Foreign relations of {datapackage.subject().name}: reports</h1>" in page
+    page = landing.write_index(tmp_path, [], hide_code=True).read_text(encoding="utf-8")
+    assert f"<h1>Foreign relations of {descriptor.subject().name}: reports</h1>" in page

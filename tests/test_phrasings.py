@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.dates import find_dates, parse_date
-from helpers.events import parse_date_cell, parse_events
-from helpers.posts import parse_mission
+from helpers.build.dates import find_dates, parse_date
+from helpers.build.events import parse_date_cell, parse_events
+from helpers.build.posts import parse_mission
 
 
 def _posts(text: str) -> list[tuple[str, tuple[str, ...], str | None]]:

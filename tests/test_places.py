@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import places
+from helpers.core import places
 
 KOREA = ("The establishment of diplomatic relations between the Republic of Korea and the Republic "
          "of Peru started on 1 April 1963.")

@@ -1,6 +1,6 @@
 """The country profile: names read as people type them, and each partner's records.
 
-The unit tests call helpers.profile on the processed tables; the notebook tests run
+The unit tests call helpers.analysis.profile on the processed tables; the notebook tests run
 04-country-profile through papermill with other countries and read the CSV tables it recorded
 (and, where the answer is a sentence, the notebook it wrote).
 """
@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from notebook_runs import execute, refusal
 
-from helpers import params, profile
-from helpers.exceptions import ParameterError
+from helpers.analysis import params, profile
+from helpers.core.exceptions import ParameterError
 
 NOTEBOOK = "04-country-profile"
 ARTICLE = "foreign_relations_of_peru.txt"

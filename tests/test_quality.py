@@ -1,6 +1,7 @@
 """Data quality: coverage of the statements, identification, precision, one-source facts.
 
-The unit tests call helpers.quality on the processed tables (and on copies broken on purpose,
+The unit tests call helpers.analysis.quality on the processed tables (and on copies broken on
+purpose,
 so that a check shown to hold can be seen to fail); the notebook tests run 05-data-quality
 through papermill with a source or regions chosen and read the CSV tables it recorded.
 """
@@ -13,9 +14,9 @@ import pandas as pd
 import pytest
 from notebook_runs import execute, refusal
 
-from helpers import params, quality
-from helpers.exceptions import ParameterError
-from helpers.schema import DECISION_KINDS
+from helpers.analysis import params, quality
+from helpers.core.exceptions import ParameterError
+from helpers.core.schema import DECISION_KINDS
 
 NOTEBOOK = "05-data-quality"
 ARTICLE = "foreign_relations_of_peru.txt"
@@ -310,7 +311,7 @@ def test_no_reconciled_fact_is_said_plainly():
 def test_the_stored_default_run_lists_the_reconciled_fact_with_every_value():
     import nbformat
 
-    from helpers.paths import NOTEBOOKS
+    from helpers.core.paths import NOTEBOOKS
 
     nb = nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4)
     (i,) = [i for i, c in enumerate(nb.cells)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import charts, profile, quality
-from helpers.dates import find_dates
-from helpers.events import classify, parse_events
-from helpers.levels import add_levels, parse_level
-from helpers.reconcile import Claim, choose, parse_claims, reconcile_relations
-from helpers.sources import Subject
+from helpers.analysis import charts, profile, quality
+from helpers.build.dates import find_dates
+from helpers.build.events import classify, parse_events
+from helpers.build.levels import add_levels, parse_level
+from helpers.build.reconcile import choose, reconcile_relations
+from helpers.build.sources import Subject
+from helpers.core.claims import Claim, parse_claims
 
 RECORD = "us_recognition_relations_peru_rdcr.xml"
 FACT_SHEET = "us_relations_with_peru_2018.txt"

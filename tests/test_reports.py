@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import pages, paths, reports
-from helpers.build import build
-from helpers.sources import sha256_of
+from helpers.build.pipeline import build
+from helpers.build.sources import sha256_of
+from helpers.core import exceptions, paths
+from helpers.report import config, export
 
 SMALL = """
 jobs:
@@ -32,7 +33,7 @@ def write(tmp_path: Path, text: str, name: str = "reports.yaml") -> Path:
 
 def runner(config: Path, out: Path, *args: str, env: dict | None = None):
     return subprocess.run(
-        [sys.executable, "-m", "helpers.reports", "--config", str(config), "--out", str(out),
+        [sys.executable, "-m", "helpers.report", "--config", str(config), "--out", str(out),
          "--jobs", "2", *args],
         capture_output=True, text=True, cwd=paths.ROOT, env={**os.environ, **(env or {})},
         timeout=600,
@@ -60,16 +61,16 @@ def runner(config: Path, out: Path, *args: str, env: dict | None = None):
     ("jobs:\n  - {name: a, notebook: 03-trade-figures, colour: red}", "unknown field 'colour'"),
 ])
 def test_an_invalid_job_is_refused_naming_the_job_and_field(tmp_path, text, message):
-    with pytest.raises(reports.ConfigError) as info:
-        reports.read_config(write(tmp_path, text))
+    with pytest.raises(exceptions.ConfigError) as info:
+        config.read_config(write(tmp_path, text))
     assert message in str(info.value)
     assert str(tmp_path / "reports.yaml") in str(info.value)
 
 
 def test_yaml_that_does_not_parse_is_refused_with_its_line(tmp_path):
     path = write(tmp_path, "jobs:\n  - name: a\n    notebook: [03-trade-figures\n")
-    with pytest.raises(reports.ConfigError, match=r"reports\.yaml:\d+: not valid YAML"):
-        reports.read_config(path)
+    with pytest.raises(exceptions.ConfigError, match=r"reports\.yaml:\d+: not valid YAML"):
+        config.read_config(path)
 
 
 def test_the_cli_refuses_a_bad_config_before_running_anything(tmp_path):
@@ -83,7 +84,7 @@ def test_the_cli_refuses_a_bad_config_before_running_anything(tmp_path):
 
 
 def test_the_shipped_config_has_every_required_job():
-    jobs = reports.read_config(reports.CONFIG)
+    jobs = config.read_config(config.CONFIG)
     by_notebook: dict[str, list] = {}
     for job in jobs:
         by_notebook.setdefault(job.notebook, []).append(job.parameters)
@@ -94,7 +95,7 @@ def test_the_shipped_config_has_every_required_job():
         assert regions == {"Africa", "Americas", "Asia", "Europe", "Oceania"}
     scales = {p.get("scale", "billions") for p in by_notebook["03-trade-figures"]}
     assert scales == {"millions", "billions"}
-    from helpers import load
+    from helpers.data import load
 
     identified = set(load.load_relations()["iso3"].dropna())
     assert {p["country"] for p in by_notebook["04-country-profile"]} == identified
@@ -234,7 +235,7 @@ def test_code_cells_are_hidden_from_readers_unless_asked():
 
     nb = nbformat.read(paths.NOTEBOOKS / "03-trade-figures.ipynb", as_version=4)
     code = "# every figure is on disk before the run ends"  # a comment: one highlighted token
-    assert code in pages.to_html(nb, hide_code=False)
-    hidden = pages.to_html(nb, hide_code=True)
+    assert code in export.to_html(nb, hide_code=False)
+    hidden = export.to_html(nb, hide_code=True)
     assert code not in hidden
     assert "from the events table: <strong>2009</strong>" in hidden  # the outputs stay

@@ -10,7 +10,8 @@ import os
 import pytest
 from runner_runs import cli, config
 
-from helpers import reports
+from helpers.report import outdir, pool
+from helpers.report.__main__ import main
 
 OK = "  - {name: fine, notebook: ok}\n"
 
@@ -66,7 +67,7 @@ def test_a_read_only_out_is_refused(tmp_path, monkeypatch, capsys):
         return real_open(path, flags, *args)
 
     monkeypatch.setattr(os, "open", read_only)
-    code = reports.main(["--config", str(config(tmp_path, OK)), "--out", str(out)])
+    code = main(["--config", str(config(tmp_path, OK)), "--out", str(out)])
     out.chmod(0o755)
     assert code == 2
     assert capsys.readouterr().err == f"reports: refused: --out {out}: not writable: " \
@@ -76,16 +77,16 @@ def test_a_read_only_out_is_refused(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "99"])
 def test_a_worker_count_outside_one_to_four_per_cpu_is_refused(tmp_path, jobs):
-    most = 4 * reports.cpu_count()
+    most = 4 * pool.cpu_count()
     line = refused(tmp_path, tmp_path / "runs", "--jobs", jobs)
     assert f"--jobs {jobs}: must be between 1 and {most}" in line
     assert not (tmp_path / "runs").exists()
 
 
 def test_the_default_worker_count_is_the_cpus_but_never_more_than_the_jobs():
-    assert reports.worker_count(None, 100) == reports.cpu_count()
-    assert reports.worker_count(None, 1) == 1
-    assert reports.worker_count(3, 2) == 2
+    assert pool.worker_count(None, 100) == pool.cpu_count()
+    assert pool.worker_count(None, 1) == 1
+    assert pool.worker_count(3, 2) == 2
 
 
 def test_keep_removes_the_oldest_complete_runs_but_never_latest(tmp_path):
@@ -116,5 +117,5 @@ def test_prune_keeps_the_run_latest_points_at(tmp_path):
         (out / name).mkdir(parents=True)
         (out / name / "manifest.json").write_text("{}\n", encoding="utf-8")
     (out / "latest").symlink_to(names[0], target_is_directory=True)
-    assert reports.prune(out, 1) == [names[1]]
+    assert outdir.prune(out, 1) == [names[1]]
     assert sorted(p.name for p in out.iterdir()) == [names[0], names[2], "latest"]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths
-from helpers.build import build
-from helpers.exceptions import ChecksumError, SourceError
-from helpers.sources import read_manifest, read_source, sha256_of
+from helpers.build.pipeline import READERS, build
+from helpers.build.sources import read_manifest, read_source, sha256_of
+from helpers.core import paths
+from helpers.core.exceptions import ChecksumError, SourceError
 
 ARTICLE = "foreign_relations_of_peru.txt"
 FACT_SHEET = "us_relations_with_peru_2018.txt"
@@ -137,6 +137,6 @@ def test_a_manifest_may_map_more_headings_to_regions(raw_copy):
 
 def test_every_kind_the_manifest_accepts_has_a_reader():
     """A manifest kind without a reader would pass validation and fail mid-build."""
-    from helpers import build, sources
+    from helpers.build import sources
 
-    assert set(sources.KINDS) == set(build.READERS)
+    assert set(sources.KINDS) == set(READERS)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from helpers import schema
-from helpers.statements import clean, read_article, split_sentences
+from helpers.build.statements import clean, read_article, split_sentences
+from helpers.core import schema
 
 ARTICLE = "foreign_relations_of_peru.txt"
 REFERENCES = 240  # line of the "References" heading in the article

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import params, paths
-from helpers.build import build
-from helpers.exceptions import ParameterError
+from helpers.analysis import params
+from helpers.build.pipeline import build
+from helpers.core import paths
+from helpers.core.exceptions import ParameterError
 
 CHILE = Path(__file__).parent / "fixtures" / "chile"
 # What the issue names; "USA" as a word (not "USAID"), case as written.
@@ -102,14 +103,15 @@ def test_the_country_profile_refuses_the_subject_of_the_default_build():
 
 
 def test_the_report_runner_reads_another_build_and_titles_its_index(chile_build, tmp_path):
-    """`PROCESSED_DIR=<chile build> python -m helpers.reports --only coverage` was refused while
+    """`PROCESSED_DIR=<chile build> python -m helpers.report --only coverage` was refused while
     reading the config ("'PER' is Peru"): every job of reports.yaml is checked, a profile of
     every partner included. (tests/test_notebooks_of_another_subject.py runs the notebooks.)"""
     script = (
-        "import sys; from pathlib import Path; from helpers import pages, reports\n"
-        "jobs = reports.read_config(reports.CONFIG)\n"
+        "import sys; from pathlib import Path\n"
+        "from helpers.report import config, landing\n"
+        "jobs = config.read_config(config.CONFIG)\n"
         "print(' '.join(j.name for j in jobs))\n"
-        "pages.write_index(Path(sys.argv[1]), [], hide_code=True)\n")
+        "landing.write_index(Path(sys.argv[1]), [], hide_code=True)\n")
     env = {**os.environ, "PROCESSED_DIR": str(chile_build)}
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=paths.ROOT,
                           env=env, capture_output=True, text=True, timeout=120)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import schema
-from helpers.exceptions import SourceError
-from helpers.statements import read_article
-from helpers.tables import parse_table
+from helpers.build.statements import read_article
+from helpers.build.tables import parse_table
+from helpers.core import schema
+from helpers.core.exceptions import SourceError
 
 ARTICLE = "foreign_relations_of_peru.txt"
 AFRICA = (10, 27)  # first and last line of the Africa table in the article

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import paths
-from helpers.build import build
-from helpers.dates import find_dates
-from helpers.exceptions import SourceError
-from helpers.tei import read_tei
+from helpers.build.dates import find_dates
+from helpers.build.pipeline import build
+from helpers.build.tei import read_tei
+from helpers.core import paths
+from helpers.core.exceptions import SourceError
 
 RECORD = "us_recognition_relations_peru_rdcr.xml"
 

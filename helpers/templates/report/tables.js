@@ -1,9 +1,9 @@
 /* Long tables a reader can use offline: every pandas table (table.dataframe) with more than
    MIN_ROWS body rows gets a filter box and headers that sort on click. No library, no
-   request: this file is inlined into each report by helpers.pages. */
+   request: this file is inlined into each report by helpers.report.export. */
 (function () {
   "use strict";
-  var MIN_ROWS = __MIN_ROWS__;  /* helpers.pages.TABLE_MIN_ROWS */
+  var MIN_ROWS = __MIN_ROWS__;  /* helpers.report.export.TABLE_MIN_ROWS */
 
   function cellText(row, col) {
     var cell = row.cells[col];

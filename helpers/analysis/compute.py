@@ -1,0 +1,419 @@
+"""Computations the notebooks share: filters, coverage, reciprocity, hubs, growth.
+
+Everything here takes and returns DataFrames loaded through helpers.data.load; nothing here parses
+raw text or draws. Uncertainty is carried, not dropped: unresolved partners stay in the counts
+as "unidentified", lower bounds stay bounds.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from helpers.core import places
+from helpers.core.claims import parse_claims
+from helpers.core.schema import POST_TYPES, REGIONS
+from helpers.core.text import escape_md
+from helpers.data import load
+
+UNIDENTIFIED = "(unidentified)"
+# Strongest first: an embassy accredited from a third country outranks a local consulate.
+COVERAGE_LEVELS = ("resident embassy", "non-resident accreditation", "other resident post",
+                   "nothing stated")
+
+
+def reciprocity_levels(subject: str) -> tuple[str, ...]:
+    """The reciprocity levels, the second naming the subject ("Chile only")."""
+    return ("both sides", f"{subject} only", "partner only", "neither")
+
+
+def possessive(name: str) -> str:
+    """"Chile's", "United States'"."""
+    return name + ("'" if name.endswith("s") else "'s")
+
+
+def year_fraction(iso: str | None) -> float:
+    """'1991-11-27' -> 1991.9 (middle of the day/month/year it names, for plotting)."""
+    if iso is None or (not isinstance(iso, str) and pd.isna(iso)) or iso == "":
+        return math.nan
+    parts = [int(x) for x in str(iso).split("-")]
+    if len(parts) == 1:
+        return parts[0] + 0.5
+    if len(parts) == 2:
+        return parts[0] + (parts[1] - 0.5) / 12
+    return parts[0] + (parts[1] - 1) / 12 + (parts[2] - 0.5) / 365
+
+
+def select_regions(frame: pd.DataFrame, regions: list[str], column: str = "region"):
+    return frame if not regions else frame[frame[column].isin(regions)]
+
+
+def partner_label(relations: pd.DataFrame) -> pd.Series:
+    """Partner name, or '(unidentified) line N' for rows whose partner is unresolved."""
+    return relations["partner"].fillna(
+        UNIDENTIFIED + " line " + relations["line"].astype("string"))
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def timeline_table(relations: pd.DataFrame, regions: list[str], start: int, end: int):
+    """Dated relations within [start, end], with a float year for plotting."""
+    rel = select_regions(relations, regions).copy()
+    rel["label"] = partner_label(rel)
+    rel["year"] = rel["established"].map(year_fraction)
+    dated = rel[rel["year"].notna() & (rel["year"] >= start) & (rel["year"] < end + 1)]
+    return dated.sort_values(["year", "label"]).reset_index(drop=True)
+
+
+def undated(relations: pd.DataFrame, regions: list[str], start: int, end: int):
+    """Rows left out of the timeline, and why: no date, or a date outside the range."""
+    rel = select_regions(relations, regions).copy()
+    rel["label"] = partner_label(rel)
+    rel["year"] = rel["established"].map(year_fraction)
+    out = rel[rel["year"].isna() | (rel["year"] < start) | (rel["year"] >= end + 1)].copy()
+    out["why"] = out["year"].map(
+        lambda y: "no date in the sources" if math.isnan(y) else "outside the years shown")
+    return out[["region", "label", "resolution", "candidates", "established", "why",
+                "source", "line"]].reset_index(drop=True)
+
+
+def cumulative(dated: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative count of established relations per region, by year (one row per year)."""
+    if dated.empty:
+        return pd.DataFrame(columns=["year", *REGIONS])
+    years = dated["established"].str.slice(0, 4).astype(int)
+    table = pd.crosstab(years, dated["region"].astype(str)).sort_index().cumsum()
+    table = table.reindex(columns=[r for r in REGIONS if r in table.columns])
+    table.index.name = "year"
+    return table.reset_index()
+
+
+def event_lanes(events: pd.DataFrame, relations: pd.DataFrame, regions: list[str],
+                kinds: list[str], start: int, end: int) -> pd.DataFrame:
+    """Events of the table rows (or the fact sheet) with partner labels and plotting years."""
+    names = relations.assign(label=partner_label(relations))
+    by_iso = names.dropna(subset=["iso3"]).drop_duplicates("iso3").set_index("iso3")
+    by_row = names.set_index(["source", "line"])
+    rows = []
+    for e in events.itertuples(index=False):
+        if pd.notna(e.partner_iso3) and e.partner_iso3 in by_iso.index:
+            rel = by_iso.loc[e.partner_iso3]
+        elif pd.notna(e.row_line) and (e.source, e.row_line) in by_row.index:
+            rel = by_row.loc[(e.source, e.row_line)]
+        else:
+            continue  # events of no single partner (prose) are not in the lanes
+        rows.append(dict(region=rel["region"], label=rel["label"], kind=e.kind, date=e.date,
+                         precision=e.precision, end_date=e.end_date, summary=e.summary,
+                         source=e.source, line=e.line))
+    lanes = pd.DataFrame(rows, columns=["region", "label", "kind", "date", "precision",
+                                        "end_date", "summary", "source", "line"])
+    lanes = select_regions(lanes, regions)
+    if kinds:
+        lanes = lanes[lanes["kind"].isin(kinds)]
+    lanes = lanes.assign(year=lanes["date"].map(year_fraction),
+                         end_year=lanes["end_date"].map(year_fraction))
+    lanes = lanes[(lanes["year"] >= start) & (lanes["year"] < end + 1)]
+    return lanes.sort_values(["label", "year", "kind"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- missions
+
+
+def select_missions(missions: pd.DataFrame, relations: pd.DataFrame, regions: list[str],
+                    direction: str, post_types: list[str], include_honorary: bool):
+    """Missions with the partner's region, filtered by the notebook's parameters."""
+    region = relations.dropna(subset=["iso3"]).drop_duplicates("iso3").set_index("iso3")[
+        "region"]
+    m = missions.assign(region=missions["partner_iso3"].map(region).astype(
+        pd.CategoricalDtype(list(REGIONS), ordered=True)))
+    m = select_regions(m, regions)
+    if direction != "both":
+        m = m[m["direction"] == ("abroad" if direction == "abroad" else "inward")]
+    if post_types:
+        m = m[m["post_type"].isin(post_types)]
+    if not include_honorary:
+        m = m[m["post_type"] != "honorary-consulate"]
+    return m.reset_index(drop=True)
+
+
+def posts_by_region(missions: pd.DataFrame, direction: str) -> pd.DataFrame:
+    """Number of posts per region and post type; closed posts counted apart."""
+    m = missions[missions["direction"] == direction]
+    kind = m["post_type"].astype(str).where(m["status"] == "open", "closed")
+    table = pd.crosstab(m["region"], kind).reindex(
+        index=list(REGIONS), columns=[*POST_TYPES, "closed"], fill_value=0)
+    table.index.name = "region"
+    return table
+
+
+def _side(missions: pd.DataFrame, direction: str) -> dict[str, str]:
+    """Strongest representation per partner on one side."""
+    out: dict[str, str] = {}
+    rank = {lvl: i for i, lvl in enumerate(COVERAGE_LEVELS)}
+    for m in missions[(missions["direction"] == direction) & (missions["status"] == "open")
+                      ].itertuples(index=False):
+        if m.resident and m.post_type == "embassy":
+            level = "resident embassy"
+        elif not m.resident:
+            level = "non-resident accreditation"
+        else:
+            level = "other resident post"
+        if rank[level] < rank.get(out.get(m.partner_iso3, "nothing stated"), 99):
+            out[m.partner_iso3] = level
+    return out
+
+
+def coverage(relations: pd.DataFrame, missions: pd.DataFrame, regions: list[str]):
+    """Per listed partner: how the subject is represented there (``abroad``), and how the partner
+    is represented in the subject country (``inward``, the name of the direction parameter)."""
+    rel = select_regions(relations, regions).copy()
+    abroad, inward = _side(missions, "abroad"), _side(missions, "inward")
+    rel["label"] = partner_label(rel)
+    rel["abroad"] = rel["iso3"].map(lambda x: abroad.get(x, "nothing stated")
+                                    if pd.notna(x) else "nothing stated")
+    rel["inward"] = rel["iso3"].map(lambda x: inward.get(x, "nothing stated")
+                                     if pd.notna(x) else "nothing stated")
+    return rel[["region", "label", "iso3", "resolution", "abroad", "inward"]].reset_index(
+        drop=True)
+
+
+def coverage_shares(cov: pd.DataFrame, side: str) -> pd.DataFrame:
+    """Share (0–1) of listed partners per region at each coverage level, for one side."""
+    table = pd.crosstab(cov["region"], cov[side], normalize="index").reindex(
+        columns=list(COVERAGE_LEVELS), fill_value=0.0)
+    table = table.reindex([r for r in REGIONS if r in table.index])
+    table.index.name = "region"
+    return table
+
+
+def reciprocity(cov: pd.DataFrame, subject: str) -> pd.DataFrame:
+    """Whether each partner has a resident embassy on both sides, one side, or neither."""
+    both = (cov["abroad"] == "resident embassy") & (cov["inward"] == "resident embassy")
+    own = (cov["abroad"] == "resident embassy") & ~both
+    partner = (cov["inward"] == "resident embassy") & ~both
+    levels = reciprocity_levels(subject)
+    level = pd.Series("neither", index=cov.index)
+    level[both], level[own], level[partner] = levels[0], levels[1], levels[2]
+    out = cov.assign(reciprocity=pd.Categorical(level, categories=list(levels)))
+    return out[["region", "label", "iso3", "abroad", "inward", "reciprocity"]]
+
+
+def reciprocity_by_region(recip: pd.DataFrame) -> pd.DataFrame:
+    """Partners per region at each reciprocity level (regions with no partner left out)."""
+    table = recip.pivot_table(index="region", columns="reciprocity", values="label",
+                              aggfunc="count", observed=False).fillna(0).astype(int)
+    table = table.loc[table.sum(axis=1) > 0]
+    table.columns = table.columns.astype(str)
+    return table.reset_index().assign(region=lambda t: t["region"].astype(str))
+
+
+def hubs(missions: pd.DataFrame) -> pd.DataFrame:
+    """Third-country cities that carry non-resident accreditation, and whom they serve."""
+    m = missions[~missions["resident"].astype(bool)]
+    if m.empty:
+        return pd.DataFrame(columns=["city", "country", "direction", "partners", "served"])
+    rows = []
+    for (city, iso3, direction), g in m.groupby(["city", "city_iso3", "direction"],
+                                                observed=True, sort=True):
+        served = sorted(places.name_of(x) for x in g["partner_iso3"].unique())
+        rows.append(dict(city=city, country=places.name_of(iso3), direction=str(direction),
+                         partners=len(served), served=", ".join(served)))
+    out = pd.DataFrame(rows)
+    return out.sort_values(["partners", "city", "direction"], ascending=[False, True, True]
+                           ).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def paired_indicators(figures: pd.DataFrame | None = None) -> list[str]:
+    """Indicators the figures table gives for at least two years (pairs to compare)."""
+    f = load.load_figures() if figures is None else figures
+    years = f.dropna(subset=["year"]).groupby("indicator")["year"].agg(lambda y: len(set(y)))
+    return sorted(k for k, n in years.items() if n >= 2)
+
+
+def growth(figures: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
+    """Growth from each indicator's first to its last year: multiple and compound annual rate,
+    with bounds carried through.
+
+    A "more than" value at the end makes the growth a lower bound ("at least"); at the start,
+    an upper bound ("at most"). Both bounds at once leave the growth unknown.
+    """
+    rows = []
+    for ind in indicators:
+        f = figures[(figures["indicator"] == ind) & figures["year"].notna()]
+        first, last = int(f["year"].min()), int(f["year"].max())
+        a = f[f["year"] == first].iloc[0]
+        b = f[f["year"] == last].iloc[0]
+        multiple = float(b["value"]) / float(a["value"])
+        cagr = multiple ** (1 / (last - first)) - 1
+        lower_b = b["qualifier"] in ("more-than", "at-least")
+        lower_a = a["qualifier"] in ("more-than", "at-least")
+        bound = ("unknown" if lower_a and lower_b else "at least" if lower_b
+                 else "at most" if lower_a else "exact")
+        rows.append(dict(indicator=ind, label=a["label"], unit=a["unit"],
+                         partner_iso3=a["partner_iso3"], start_year=first,
+                         start_value=float(a["value"]), start_qualifier=a["qualifier"],
+                         end_year=last, end_value=float(b["value"]),
+                         end_qualifier=b["qualifier"], multiple=multiple, cagr=cagr,
+                         bound=bound, source=a["source"], line=int(a["line"])))
+    return pd.DataFrame(rows, columns=[
+        "indicator", "label", "unit", "partner_iso3", "start_year", "start_value",
+        "start_qualifier", "end_year", "end_value", "end_qualifier", "multiple", "cagr",
+        "bound", "source", "line"])
+
+
+def years_compared(growth: pd.DataFrame) -> str:
+    """'1990 against 2000', or 'first year against last' when the pairs differ."""
+    pairs = set(zip(growth["start_year"], growth["end_year"], strict=True))
+    if len(pairs) == 1:
+        first, last = pairs.pop()
+        return f"{first} against {last}"
+    return "first year against last"
+
+
+def years_span(growth: pd.DataFrame) -> str:
+    """'1990-2000' for a file name, or 'first-last' when the pairs differ."""
+    pairs = set(zip(growth["start_year"], growth["end_year"], strict=True))
+    return "-".join(map(str, pairs.pop())) if len(pairs) == 1 else "first-last"
+
+
+def partners_of(growth: pd.DataFrame) -> list[str]:
+    """ISO3 of the partners the charted figures concern, in order of appearance."""
+    return list(dict.fromkeys(growth["partner_iso3"].dropna()))
+
+
+def agreement_between(events: pd.DataFrame, partners: list[str], first: int,
+                      last: int) -> dict | None:
+    """The first agreement with one of ``partners`` dated within [first, last] (the events
+    table's row: date, summary, source, line), or None."""
+    e = events[events["partner_iso3"].isin(partners) & (events["kind"] == "agreement")]
+    e = e[e["date"].str.slice(0, 4).astype(int).between(first, last)]
+    if e.empty:
+        return None
+    r = e.sort_values(["date", "source", "line"]).iloc[0]
+    return dict(year=int(r["date"][:4]), date=r["date"], partner_iso3=r["partner_iso3"],
+                summary=r["summary"], source=r["source"], line=int(r["line"]))
+
+
+def describe_growth(row) -> str:
+    """'at least 1.89 times (at least 9.5% a year)': a sentence part computed from the data."""
+    prefix = "" if row["bound"] == "exact" else f"{row['bound']} "
+    return (f"{prefix}{row['multiple']:.2f} times ({prefix}{row['cagr'] * 100:.1f}% a year "
+            "compounded)")
+
+
+SCALE_FACTORS = {"millions": 1e6, "billions": 1e9}
+
+
+def scaled(value: float, scale: str) -> float:
+    return value / SCALE_FACTORS[scale]
+
+
+# How a figure's qualifier reads in a sentence, before the number
+QUALIFIER_WORDS = {"approximate": "about ", "more-than": "more than ", "at-least": "at least ",
+                   "range-min": "from ", "range-max": "up to "}
+
+
+def money(value: float, scale: str, qualifier: str = "exact") -> str:
+    word = QUALIFIER_WORDS.get(qualifier, "")
+    return f"{word}${scaled(value, scale):,.2f} {scale[:-1]}"  # "billions" -> "billion"
+
+
+def amount(value: float, unit: str, scale: str, qualifier: str = "exact") -> str:
+    """A figure in words: money at the chosen scale, anything else in its own unit."""
+    if unit == "USD":
+        return money(value, scale, qualifier)
+    number = f"{value:,.0f}" if value == int(value) else f"{value:,g}"
+    return f"{QUALIFIER_WORDS.get(qualifier, '')}{number} {unit}"
+
+
+def axis_value(value: float, unit: str, scale: str) -> float:
+    """The value as the charts plot it: money at the chosen scale, anything else as it is."""
+    return scaled(value, scale) if unit == "USD" else value
+
+
+def other_figures(figures: pd.DataFrame, shown: list[str]) -> pd.DataFrame:
+    """Every figure not charted, with its unit and qualifier, for the table below the charts."""
+    rest = figures[~figures["indicator"].isin(shown)]
+    return rest[["indicator", "label", "partner_iso3", "year", "period", "value", "unit",
+                 "qualifier", "source", "line"]].reset_index(drop=True)
+
+
+def stack(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """Several tables with the same columns as one, keyed by ``name``."""
+    return pd.concat(tables, names=[name]).reset_index()
+
+
+# ---------------------------------------------------------------- sentences for the notebooks
+# Markdown built from data: every value that comes from the sources goes through escape_md, so
+# a "*", "|", "<script>" or "[x](javascript:...)" in a source shows as written.
+
+
+def describe_ends(dated: pd.DataFrame) -> str:
+    """' The earliest is **X** (date), the latest **Y** (date).' of a timeline table, or ''."""
+    if dated.empty:
+        return ""
+    first, last = dated.iloc[0], dated.iloc[-1]
+    return (f" The earliest is **{escape_md(first['label'])}** "
+            f"({escape_md(first['established'])}), the latest **{escape_md(last['label'])}** "
+            f"({escape_md(last['established'])}).")
+
+
+def describe_hubs(hubs_table: pd.DataFrame) -> str:
+    """How many hub cities, and the busiest with the partners it serves (markdown)."""
+    text = f"**{len(hubs_table)}** hub cities carry non-resident accreditation"
+    if hubs_table.empty:
+        return text + "."
+    r = hubs_table.iloc[0]
+    return (text + f"; the busiest is **{escape_md(r['city'])}** ({escape_md(r['country'])}), "
+            f"serving **{r['partners']}** partner(s): {escape_md(r['served'])}.")
+
+
+def describe_pairs(growth_table: pd.DataFrame, scale: str, agreement: dict | None) -> str:
+    """A bullet per paired indicator (from, to, growth) and the agreement between (markdown)."""
+    if growth_table.empty:
+        return ("The figures table holds no indicator with values for two years, so there is "
+                "no pair to compare and no chart.")
+    e = escape_md
+    text = "\n".join(
+        f"- **{e(r['label'])}** went from "
+        f"{e(amount(r['start_value'], r['unit'], scale, r['start_qualifier']))} in "
+        f"{e(r['start_year'])} to "
+        f"{e(amount(r['end_value'], r['unit'], scale, r['end_qualifier']))} in "
+        f"{e(r['end_year'])}: {e(describe_growth(r))}."
+        for r in growth_table.to_dict("records"))
+    if agreement:
+        text += (f"\n\nAn agreement with {e(places.name_of(agreement['partner_iso3']))} in "
+                 f"those years, from the events table: **{agreement['year']}** "
+                 f"({e(agreement['source'])}, line {agreement['line']}): "
+                 f"“{e(agreement['summary'])}”")
+    return text
+
+
+def describe_reconciled(reconciled: pd.DataFrame) -> str:
+    """Each start date several statements give, the choice and the alternatives (markdown).
+
+    ``reconciled`` is a timeline table's rows with ``established_alternatives``.
+    """
+
+    if reconciled.empty:
+        return "No partner's start date is given differently by several statements."
+    parts = []
+    for r in reconciled.to_dict("records"):
+        others = parse_claims(r["established_alternatives"])
+        line = "" if pd.isna(r["established_line"]) else f", line {int(r['established_line'])}"
+        said = "; ".join(
+            f"**{escape_md(c['value'])}** ({escape_md(c['precision'])}; "
+            f"{escape_md(c['source'])}, line {c['line']}"
+            + (f"; {escape_md(c['agreement'])}" if c["agreement"] else "") + ")"
+            for c in others)
+        parts.append(
+            f"**{escape_md(r['label'])}**: relations began **{escape_md(r['established'])}** "
+            f"(known to the {escape_md(r['established_precision'])}; "
+            f"{escape_md(r['established_source'])}{line}); {len(others)} other statement(s) "
+            f"say {said}.")
+    return " ".join(parts)

@@ -1,0 +1,275 @@
+"""Notebook parameters, checked before any work is done.
+
+Names, types, defaults and help come from each notebook's ``parameters`` cell, read with
+``papermill.inspect_notebook`` (what ``papermill --help-notebook`` shows): the cell is the one
+source of truth. This module keeps only the rules for allowed values (``RULES``), so the two
+cannot drift. ``validate`` runs as the first step of every notebook; ``check`` is what the
+report runner calls before it starts anything. Both raise ParameterError naming the notebook,
+the parameter, the value and what is allowed.
+
+Importing papermill costs seconds (nbformat's JSON-schema formats), too much for the first cell
+of every notebook, so an inspection is cached on disk under ``build/cache/parameters/``, keyed
+by the sha256 of the parameters cell's source: editing the cell re-inspects it.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import tempfile
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from helpers.core import paths
+from helpers.core.exceptions import ParameterError
+from helpers.core.schema import EVENT_KINDS, POST_TYPES, REGIONS
+
+DIRECTIONS = ("abroad", "inward", "both")
+SCALES = ("millions", "billions")
+_TYPES = {"list": list, "int": int, "str": str, "bool": bool, "float": float, "dict": dict}
+_CACHE_DIR = paths.PARAMETER_CACHE
+
+
+def _trade_indicators() -> tuple[str, ...]:
+    from helpers.analysis.compute import paired_indicators
+
+    return tuple(paired_indicators())
+
+
+def _partner_country(value: str) -> None:
+    """A name or ISO3 code of a country other than the subject (ValueError says why not)."""
+    from helpers.analysis.profile import check_partner
+
+    check_partner(value)
+
+
+def _source_files() -> tuple[str, ...]:
+    from helpers.data.load import load_sources
+
+    return tuple(load_sources()["source"])
+
+
+def writable_folder(value: str) -> None:
+    """An output folder that is (or can be made) a writable folder; ValueError says why not."""
+    if not value:
+        return
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{value!r} is a file, not a folder")
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ValueError(f"{value!r} cannot be created: {str(existing)!r} is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(f"{value!r} cannot be written: {str(existing)!r} is not writable")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What values a parameter allows beyond its declared type."""
+
+    allowed: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    # A check beyond type and allowed values: raises ValueError saying what is wrong.
+    check: Callable[[Any], None] | None = None
+
+    def allowed_values(self) -> tuple[str, ...]:
+        return self.allowed() if callable(self.allowed) else self.allowed
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter as its notebook declares it, with its rule."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    rule: Rule = Rule()
+
+
+_OUTPUT_DIR = Rule(check=writable_folder)
+_YEAR = Rule(minimum=1500, maximum=2100)
+
+RULES: dict[str, dict[str, Rule]] = {
+    "01-relation-timeline": {"regions": Rule(REGIONS), "start_year": _YEAR, "end_year": _YEAR,
+                             "event_kinds": Rule(EVENT_KINDS), "output_dir": _OUTPUT_DIR},
+    "02-mission-coverage": {"regions": Rule(REGIONS), "direction": Rule(DIRECTIONS),
+                            "post_types": Rule(POST_TYPES), "output_dir": _OUTPUT_DIR},
+    "03-trade-figures": {"indicators": Rule(_trade_indicators), "scale": Rule(SCALES),
+                         "output_dir": _OUTPUT_DIR},
+    "04-country-profile": {"country": Rule(check=_partner_country), "output_dir": _OUTPUT_DIR},
+    "05-data-quality": {"sources": Rule(_source_files), "regions": Rule(REGIONS),
+                        "output_dir": _OUTPUT_DIR},
+}
+
+
+def _together(notebook: str, values: dict[str, Any]) -> None:
+    """Rules between parameters: values that contradict each other."""
+    if "start_year" in values and values["start_year"] > values["end_year"]:
+        raise ParameterError(f"{notebook}: start_year {values['start_year']} is after end_year "
+                             f"{values['end_year']}")
+    if "honorary-consulate" in values.get("post_types", ()) and values.get(
+            "include_honorary") is False:
+        raise ParameterError(f"{notebook}: parameters 'post_types' and 'include_honorary' "
+                             "contradict each other: post_types asks for honorary-consulate, "
+                             "include_honorary False leaves them out; drop one of the two")
+
+
+# ---------------------------------------------------------------- the parameters cell
+
+
+def notebooks() -> list[str]:
+    """The notebooks of notebooks/, by name (``01-relation-timeline``, ...)."""
+    return sorted(p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def notebook_name(text: str) -> str:
+    """A notebook named by its stem or by its path (``notebooks/01-x.ipynb``), as its stem."""
+    if not isinstance(text, str):
+        raise ParameterError(f"unknown notebook {text!r}; notebooks are: "
+                             + ", ".join(notebooks()))
+    stem = text
+    if text.endswith(".ipynb"):
+        path = Path(text)
+        path = path if path.is_absolute() else paths.ROOT / path
+        if path.resolve().parent != paths.NOTEBOOKS.resolve():
+            raise ParameterError(f"notebook {text!r} is not in {paths.NOTEBOOKS}; notebooks "
+                                 "are: " + ", ".join(notebooks()))
+        stem = path.stem
+    if stem not in notebooks():
+        raise ParameterError(f"unknown notebook {text!r}; notebooks are: "
+                             + ", ".join(notebooks()))
+    return stem
+
+
+_DECLARED: dict[tuple, dict[str, Param]] = {}
+
+
+def declared(notebook: str) -> dict[str, Param]:
+    """The parameters a notebook's parameters cell declares, in order, each with its rule."""
+    path = paths.NOTEBOOKS / f"{notebook_name(notebook)}.ipynb"
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _DECLARED:
+        rules = RULES.get(path.stem, {})
+        found = _inspect(path)
+        _DECLARED.clear() if len(_DECLARED) > 32 else None
+        _DECLARED[key] = {
+            name: Param(name, _TYPES.get(p["inferred_type_name"], object),
+                        ast.literal_eval(p["default"]), p["help"], rules.get(name, Rule()))
+            for name, p in found.items()}
+    return _DECLARED[key]
+
+
+def _inspect(path: Path) -> dict[str, dict]:
+    """papermill.inspect_notebook, cached on disk by the parameters cell's source."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ParameterError(f"{path}: expected one cell tagged 'parameters', found "
+                             f"{len(cells)}")
+    source = "".join(cells[0]["source"])
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    cached = _CACHE_DIR / f"{digest}.json"
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    import papermill
+
+    found = {name: {k: p[k] for k in ("inferred_type_name", "default", "help")}
+             for name, p in papermill.inspect_notebook(str(path)).items()}
+    try:  # a cache that cannot be written costs time, not correctness
+        _CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=_CACHE_DIR, delete=False,
+                                         encoding="utf-8", suffix=".tmp") as fh:
+            json.dump(found, fh)
+        os.replace(fh.name, cached)
+    except OSError:
+        pass
+    return found
+
+
+def defaults(notebook: str) -> dict[str, Any]:
+    return {name: p.default for name, p in declared(notebook).items()}
+
+
+# ---------------------------------------------------------------- checking values
+
+# Names the kernel defines by itself; anything else in the namespace is a parameter.
+_KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+def check(notebook: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Validate parameter values for a notebook; return defaults overlaid with them."""
+    notebook = notebook_name(notebook)
+    params = declared(notebook)
+    unknown = sorted(set(values) - set(params))
+    if unknown:
+        raise ParameterError(f"{notebook}: unknown parameter {unknown[0]!r}; its parameters "
+                             "are: " + ", ".join(params))
+    out = defaults(notebook)
+    for p in params.values():
+        if p.name in values:
+            out[p.name] = _check_value(notebook, p, values[p.name])
+    _together(notebook, out)
+    return out
+
+
+def _check_value(notebook: str, p: Param, value: Any) -> Any:
+    where = f"{notebook}: parameter {p.name!r}"
+    if p.type is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ParameterError(f"{where} must be an integer, got {value!r}")
+    if p.type is bool and not isinstance(value, bool):
+        raise ParameterError(f"{where} must be True or False, got {value!r}")
+    if p.type is str and not isinstance(value, str):
+        raise ParameterError(f"{where} must be text, got {value!r}")
+    if p.type is list:
+        if isinstance(value, (str, tuple)):
+            value = [value] if isinstance(value, str) else list(value)
+        if not isinstance(value, list):
+            raise ParameterError(f"{where} must be a list, got {value!r}")
+        twice = sorted({str(v) for v in value if value.count(v) > 1})
+        if twice:
+            raise ParameterError(f"{where}: {', '.join(map(repr, twice))} is given more than "
+                                 "once; give each value once")
+    rule = p.rule
+    allowed = rule.allowed_values()
+    singular = p.name.removesuffix("s")
+    items = value if p.type is list else [value] if p.type is str else []
+    enforce = callable(rule.allowed) or bool(allowed)  # a dataset may allow nothing
+    for item in items:
+        if enforce and item not in allowed:
+            label = singular if p.type is list else p.name
+            raise ParameterError(f"{where}: {label} {item!r} is not one of: "
+                                 + (", ".join(allowed) or "(none in this dataset)"))
+    if p.type is int:
+        if rule.minimum is not None and value < rule.minimum or rule.maximum is not None and (
+                value > rule.maximum):
+            raise ParameterError(f"{where}: {value} is outside {rule.minimum}–{rule.maximum}")
+    if rule.check is not None:
+        try:
+            rule.check(value)
+        except ValueError as exc:
+            raise ParameterError(f"{where}: {exc}") from None
+    return value
+
+
+def validate(notebook: str, namespace: dict[str, Any]) -> types.SimpleNamespace:
+    """First step of a notebook: check the parameters it was given (by papermill or by hand).
+
+    Any name in the namespace that is not a declared parameter means someone passed an unknown
+    parameter (papermill only warns about those): that is an error too.
+    """
+    values = {k: v for k, v in namespace.items()
+              if not k.startswith("_") and k not in _KERNEL_NAMES
+              and not isinstance(v, (types.ModuleType, types.FunctionType, type))}
+    return types.SimpleNamespace(**check(notebook, values))

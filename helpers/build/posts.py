@@ -1,0 +1,158 @@
+"""Posts as statements word them: who has which post where, and whether it is open or closed.
+
+``parse_mission`` reads one statement ("Ghana is accredited to Peru from its embassy in
+Brasília, Brazil") into a ``MissionStatement``: the sending country, the country served when
+the statement says so, and each post with its cities as written. Placing the cities in
+countries is ``helpers.cities``' job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from helpers.core import places
+from helpers.build.dates import find_dates
+
+_POST = re.compile(
+    r"(?P<count>\b(?:an?|\d+|two|three|four|five|six)\s+)?"
+    r"(?P<type>honorary\s+consulates?|consulates?[-\s]general|general\s+consulates?|"
+    r"consular\s+agency|embass(?:y|ies)|consulates?)\b",
+    re.IGNORECASE,
+)
+_WORD_COUNTS = {"a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_PLACE = r"(?:the\s+)?[A-ZÀ-Ý][\w'’.-]*(?:\s(?:[A-ZÀ-Ý][\w'’.-]*|de|la|del|do|da))*"
+_PLACES = re.compile(
+    rf"^\(?\s*(?:in|at)\s+(?P<list>{_PLACE}(?:\s*,\s*(?:and\s+)?{_PLACE})*(?:,?\s+and\s+{_PLACE})?)"
+    r"(?:\s*\((?P<paren>[^)]+)\))?"
+)
+# ", " and " and " separate places, but not the comma of "Washington, D.C." (initials follow)
+_LIST_SEPARATOR = re.compile(r"\s*,(?!\s*(?:[A-Z]\.){2,})\s*(?:and\s+)?|\s+and\s+")
+_ACCREDITED = re.compile(
+    r"^(?P<actor>.+?)\s+(?:is|are)\s+(?:accredited|represented)\s+(?:to|in)\s+(?P<target>[^,]+?),?"
+    r"\s+(?:from|through|by)\s+(?P<rest>.+)$"
+)
+_HAS = re.compile(r"^(?P<actor>.+?)\s+(?:has\s+|have\s+)?(?P<verb>has|have|maintains|re-?opened|"
+                  r"opened|closed|suspended)\s+(?P<rest>.+)$")
+# the post's status after the verb, for verbs that change it
+_STATUS_OF = {"closed": "closed", "suspended": "suspended", "opened": "open", "reopened": "open",
+              "re-opened": "open"}
+_THERE_IS = re.compile(r"^There\s+(?:is|are)\s+(?P<rest>.+)$")
+_NEGATIVE = re.compile(r"\bdoes not have an? (?:accreditation|embassy|mission)\b")
+_LEADING_DATE = re.compile(r"^(?:In|On|Since)\s+[^,]*\d{4},\s*")
+
+
+def post_type(words: str) -> str:
+    w = words.lower()
+    if "honorary" in w:
+        return "honorary-consulate"
+    if "agency" in w:
+        return "consular-agency"
+    if "general" in w:
+        return "consulate-general"
+    if "embass" in w:
+        return "embassy"
+    return "consulate"
+
+
+@dataclass
+class PostMention:
+    """A post as a statement words it, before its city is placed in a country."""
+
+    post_type: str
+    count: int | None
+    cities: list[str]
+    country: str | None  # explicit country of the cities ("Brasília, Brazil")
+    address: str = ""
+
+
+@dataclass
+class MissionStatement:
+    actor: str  # ISO3 of the sending country
+    target: str | None  # ISO3 the posts serve when the statement says so (accredited/represented)
+    posts: list[PostMention]
+    status: str = "open"
+    status_year: int | None = None
+    negative: bool = False
+
+
+def _place_list(text: str) -> tuple[list[str], str | None, str]:
+    """'in Córdoba, La Plata and Mendoza' -> cities, explicit country, the rest of the text."""
+    m = _PLACES.match(text.strip())
+    if not m:
+        return [], None, text
+    items = [x.strip() for x in _LIST_SEPARATOR.split(m.group("list"))]
+    kept = []
+    for item in items:
+        if item.lower().startswith("the ") and not re.search(r"District|Region|Province$", item):
+            if places.country_of(item):
+                kept.append(item)
+            break  # "the USAID building": the list of places has ended
+        kept.append(item)
+    country = None
+    if m.group("paren") and places.country_of(m.group("paren")):
+        country = places.country_of(m.group("paren"))
+    elif len(kept) >= 2 and places.country_of(kept[-1]):
+        country = places.country_of(kept.pop())
+    elif len(kept) == 1 and places.country_of(kept[0]) and not places.city_candidates(kept[0]):
+        country = places.country_of(kept.pop())
+    return kept, country, text.strip()[m.end():]
+
+
+def _posts(rest: str) -> list[PostMention]:
+    matches = list(_POST.finditer(rest))
+    out = []
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(rest)
+        location = rest[m.end():end]
+        cities, country, after = _place_list(location)
+        address = ""
+        if country and not cities and after.strip().startswith("at "):
+            address = after.strip()[3:]
+        raw = (m.group("count") or "").strip().lower()
+        count = int(raw) if raw.isdigit() else _WORD_COUNTS.get(raw)
+        out.append(PostMention(post_type(m.group("type")), count, cities, country, address))
+    return out
+
+
+def parse_mission(text: str) -> MissionStatement | None:
+    """Read a statement about diplomatic posts, or return None if it states none.
+
+    >>> parse_mission("Ghana is accredited to Peru from its embassy in Brasília, Brazil.").target
+    'PER'
+    """
+    sentence = _LEADING_DATE.sub("", text.rstrip(". "))
+    if _NEGATIVE.search(sentence):
+        actor = places.country_of(sentence.split(" does not")[0])
+        return MissionStatement(actor, None, [], negative=True) if actor else None
+    m = _ACCREDITED.match(sentence)
+    if m:
+        actor, target = places.country_of(m.group("actor")), places.country_of(m.group("target"))
+        posts = _posts(m.group("rest"))
+        if actor and target and posts:
+            return MissionStatement(actor, target, posts)
+        return None
+    m = _THERE_IS.match(sentence)
+    if m:
+        posts = _posts(m.group("rest"))
+        # "There is a U.S. Consular Agency in Cuzco": the owner is written before the post type
+        owner = re.match(r"^(?:an?\s+)?(?P<owner>[A-Z][\w.]*(?:\s[A-Z][\w.]*)*?)\s+"
+                         r"(?i:honorary\s+|consul|embass)", m.group("rest"))
+        actor = places.country_of(owner.group("owner")) if owner else None
+        return MissionStatement(actor, None, posts) if actor and posts else None
+    m = _HAS.match(sentence)
+    if not m or not _POST.search(m.group("rest")):
+        return None
+    actor = places.country_of(m.group("actor"))
+    if not actor:
+        return None
+    posts = _posts(m.group("rest"))
+    if not posts:
+        return None
+    verb = m.group("verb")
+    status = _STATUS_OF.get(verb, "open")
+    year = None
+    if verb in _STATUS_OF:
+        dates = find_dates(text)
+        year = dates[-1].year if dates else None
+    return MissionStatement(actor, None, posts, status, year)

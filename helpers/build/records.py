@@ -1,0 +1,213 @@
+"""Assembling records: each statement's rows of the tables, each table row's relation, and the
+ledger that accounts for every statement.
+
+Records hold typed values (ints, bools, None for "no value"); ``helpers.build`` formats them
+through ``schema.format_row``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from helpers.core import places
+from helpers.core.schema import PRECISION_RANK
+from helpers.build.cities import post_records
+from helpers.build.dates import Date
+from helpers.build.decisions import Decision
+from helpers.build.events import parse_date_cell, parse_events
+from helpers.build.figures import Indicator, name_indicator, parse_figures
+from helpers.build.memberships import Organization, membership_subjects, parse_memberships
+from helpers.build.posts import parse_mission
+from helpers.build.statements import Statement, TableRow
+
+RECORD_TABLES = ("missions", "events", "memberships", "figures")
+
+
+@dataclass
+class StatementRecords:
+    """What one statement gave: rows by table, the tables it fed, and the decisions taken."""
+
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in RECORD_TABLES})
+    fed: set[str] = field(default_factory=set)
+    negative: bool = False  # it says there is no post (a reason for unparsed)
+    decisions: list[Decision] = field(default_factory=list)
+
+
+def statement_records(st: Statement, partner: str, row_line: int | None, subject: str,
+                      source_year: int | None, orgs: dict[str, Organization],
+                      lexicon: list[Indicator]) -> StatementRecords:
+    """All records of one statement; ``partner`` is its row's partner (or the source's)."""
+    out = StatementRecords()
+
+    def add(table: str, record: dict):
+        out.rows[table].append(record)
+        out.fed.add(table)
+
+    ms = parse_mission(st.text)
+    if ms and ms.negative:
+        out.negative = True
+    elif ms:
+        missions, decisions = post_records(st, ms, subject, partner or None)
+        out.decisions += decisions
+        for m in missions:
+            add("missions", {**m, "row_line": row_line})
+    figures = parse_figures(st.text, source_year)
+    for i, f in enumerate(figures):
+        nxt = figures[i + 1].start if i + 1 < len(figures) else None
+        indicator, label = name_indicator(st.text, f, lexicon, nxt)
+        if indicator.startswith("unclassified_"):
+            out.decisions.append(Decision(
+                "indicator", st.text[f.start:f.end], indicator, "",
+                "no entry of reference/indicators.csv matches", st.source, st.line))
+        add("figures", dict(
+            indicator=indicator, label=label, partner_iso3=partner, year=f.year,
+            period=f.period, value=f.value, unit=f.unit, qualifier=f.qualifier,
+            row_line=row_line, source=st.source, line=st.line, text=st.text))
+    for ev in parse_events(st.text, [(f.start, f.end) for f in figures]):
+        add("events", event_record(partner, ev.date, ev.kind, st.text, row_line, st.source,
+                                   st.line, st.sentence, ev.end))
+    who = membership_subjects(st.text)
+    names = parse_memberships(st.text) if who else []
+    members: list[str] = []
+    if who == "both":
+        members = [subject] + ([partner] if partner else [])
+    elif who and places.country_of(who):
+        members = [places.country_of(who)]
+    for name in names:
+        org = orgs.get(name.lower())
+        if not org:
+            out.decisions.append(Decision("organization", name, name, "",
+                                          "not in reference/organizations.csv; kept as written",
+                                          st.source, st.line))
+        for iso3 in members:
+            add("memberships", dict(
+                organization=org.name if org else name, acronym=org.acronym if org else "",
+                member_iso3=iso3, row_line=row_line, source=st.source, line=st.line))
+    if st.kind == "see-link" and partner:
+        out.fed.add("relations")
+    return out
+
+
+def event_record(partner: str, date: Date, kind: str, summary: str, row_line: int | None,
+                 source: str, line: int, sentence: int, end: Date | None = None) -> dict:
+    return dict(partner_iso3=partner, date=date.iso, precision=date.precision,
+                approximate=date.approximate, end_date=end.iso if end else None, kind=kind,
+                summary=summary, row_line=row_line, source=source, line=line,
+                sentence=sentence)
+
+
+def relation_record(row: TableRow, partner, notes: list[dict], elsewhere: dict[str, dict]
+                    ) -> tuple[dict, list[dict], list[Decision]]:
+    """The relations row of a table row, the events its date column gives, and decisions.
+
+    ``notes`` are the events the row's own statements state; ``elsewhere`` the
+    relations-established events of other sources by partner.
+    """
+    decisions: list[Decision] = []
+    events: list[dict] = []
+    column, others = parse_date_cell(row.established)
+    established, source, line, caveat = column, row.source, row.line, ""
+    stated = [e for e in notes if e["kind"] == "relations-established"]
+    renewed = [e for e in notes if e["kind"] == "relations-renewed"]
+    if stated:
+        e = stated[0]
+        d = Date(e["date"], e["precision"], approximate=e["approximate"])
+        if column is None or (d.year == column.year and _rank(d) > _rank(column)):
+            if column is not None:
+                decisions.append(Decision(
+                    "date-choice", row.established, d.iso, column.iso,
+                    "the notes give a more precise date in the same year as the column",
+                    row.source, row.line))
+            established, line = d, e["line"]
+    if renewed and column and renewed[0]["date"][:4] == column.iso[:4]:
+        caveat = f"the notes say: {renewed[0]['summary']}"
+        for st in row.statements:
+            if re.search(r"existed before|earlier|since", st.text) and st.text not in caveat:
+                caveat = f"the notes say: {st.text} {renewed[0]['summary']}"
+    if established is None and partner.iso3 in elsewhere:
+        e = elsewhere[partner.iso3]
+        established = Date(e["date"], e["precision"], approximate=e["approximate"])
+        source, line = e["source"], e["line"]
+        decisions.append(Decision(
+            "date-choice", f"{places.name_of(partner.iso3)}: no date in the article", e["date"],
+            "", "another source states when relations began", row.source, row.line))
+    summary = "Formal Relations Began: " + re.sub(r"\[\d+\]", "", row.established)
+    if column is not None and not stated and not renewed:
+        events.append(event_record(partner.iso3, column, "relations-established", summary,
+                                   row.line, row.source, row.line, 0))
+    for date, kind in others:  # "5 May 1987, broken 9 September 1996"
+        events.append(event_record(partner.iso3, date, kind, summary, row.line, row.source,
+                                   row.line, 0))
+    relation = dict(
+        region=row.region, partner=places.name_of(partner.iso3) if partner.iso3 else "",
+        iso3=partner.iso3, resolution=partner.resolution, reason=partner.reason,
+        candidates=partner.candidates,
+        established=established.iso if established else None,
+        established_precision=established.precision if established else None,
+        established_approximate=established.approximate if established else None,
+        established_source=source if established else None,
+        established_line=line if established else None,
+        established_caveat=caveat, statements=len(row.statements),
+        source=row.source, line=row.line)
+    return relation, events, decisions
+
+
+def _rank(d: Date) -> int:
+    return PRECISION_RANK[d.precision]
+
+
+# --------------------------------------------------------------------------- the ledger
+
+_REASONS = [
+    (r"\bMinistry\b|\(in [\w ]+ only\)|^(?:Consulate|Embassy) of\b|list of bilateral treaties",
+     "link to a ministry or embassy page"),
+    (r"^More information\b|\bare listed in\b", "pointer to other publications"),
+    (r"\bplanning\b", "a plan, not an event, post or membership"),
+]
+
+
+def unparsed_reason(statement: Statement, negative: bool = False) -> str:
+    if negative:
+        return "states that there is no post or accreditation (nothing to record as a post)"
+    if statement.kind == "heading":
+        return "heading without a date (a section title or a figure caption)"
+    if statement.kind == "list-item":
+        if statement.section == "See also":
+            return "see-also link to another article"
+        return "entry of a list of links"
+    for pattern, reason in _REASONS:
+        if re.search(pattern, statement.text):
+            return reason
+    return "narrative without a dated event, post, membership or figure"
+
+
+def ledger_record(st: Statement, partner: str, result: StatementRecords) -> dict:
+    """The statements.csv row: represented (with the tables it fed) or unparsed with a reason."""
+    tables = sorted(result.fed)
+    return dict(source=st.source, line=st.line, sentence=st.sentence, section=st.section,
+                kind=st.kind, row_line=st.row_line, partner_iso3=partner,
+                status="represented" if tables else "unparsed", tables=";".join(tables),
+                reason="" if tables else unparsed_reason(st, result.negative), text=st.text)
+
+
+def drop_repeats(name: str, key: tuple[str, ...], rows: list[dict]
+                 ) -> tuple[list[dict], list[Decision]]:
+    """Keep the first record of each key of table ``name``; each repeat is a decision."""
+    seen: set[tuple] = set()
+    kept, decisions = [], []
+    for r in rows:
+        k = tuple(r.get(c) for c in key)
+        if k in seen:
+            if name == "missions":
+                kind, what = "duplicate-post", f"{r['post_type']} in {r['city']}"
+            else:
+                kind, what = "duplicate-record", f"{name}: " + ", ".join(
+                    f"{c}={r.get(c) if r.get(c) is not None else ''}" for c in key[:4])
+            decisions.append(Decision(kind, what, "one row", "",
+                                      "the statement names it more than once; kept once",
+                                      r["source"], r["line"]))
+            continue
+        seen.add(k)
+        kept.append(r)
+    return kept, decisions

@@ -1,0 +1,117 @@
+"""Grid tables (pandoc/reStructuredText) to rows, read with docutils' GridTableParser."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from helpers.core.exceptions import SourceError
+
+_BORDER = re.compile(r"^\+(?:[-=:]+\+)+$")
+_ALIGNED_HEADER = re.compile(r"^\+(?:[=:]+\+)+$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell's text lines, each with its 1-based line number in the source file."""
+
+    lines: tuple[tuple[int, str], ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.strip() for _, t in self.lines if t.strip())
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # first text line of the row
+    cells: tuple[Cell, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(c.text for c in self.cells)
+
+
+@dataclass(frozen=True)
+class Table:
+    line: int  # line of the top border
+    end_line: int
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+def is_table_line(line: str) -> bool:
+    return line.startswith("+") or line.startswith("|")
+
+
+def _normalize(line: str) -> str:
+    """pandoc writes alignment colons into the header separator (``+:===+``); docutils does not."""
+    if _ALIGNED_HEADER.match(line):
+        return line.replace(":", "=")
+    if _BORDER.match(line):
+        return line.replace(":", "-")
+    return line
+
+
+def parse_table(block: list[str], first_line: int, file: str) -> Table:
+    """Parse one grid table whose top border is on ``first_line`` (1-based) of ``file``."""
+    from docutils.parsers.rst.tableparser import GridTableParser, TableMarkupError
+    from docutils.statemachine import StringList
+
+    lines = [_normalize(x.rstrip()) for x in block]
+    if not _BORDER.match(lines[0]):
+        raise SourceError(file, "table does not start with a +---+ border", first_line)
+    if not _BORDER.match(lines[-1]):
+        raise SourceError(
+            file, "table does not end with a +---+ border (broken or unclosed table)",
+            first_line + len(lines) - 1,
+        )
+    width = len(lines[0])
+    edges = [j for j, ch in enumerate(lines[0]) if ch == "+"]
+    for i, text in enumerate(lines):
+        if len(text) != width or text[-1] not in "+|":
+            raise SourceError(
+                file,
+                f"misaligned columns: the line is {len(text)} characters wide where the table's "
+                f"border is {width}, or it does not end on a column edge",
+                first_line + i,
+            )
+        if text.startswith("+") and not _BORDER.match(text):
+            raise SourceError(file, "broken table border: a border line may hold only "
+                              "'+', '-', '=' and ':'", first_line + i)
+        missing = [j for j in edges if text[j] not in "+|"]
+        if missing:
+            raise SourceError(
+                file, f"misaligned columns: no column edge at character {missing[0] + 1} "
+                "where the table's border has one", first_line + i)
+    try:
+        _colspecs, head, body = GridTableParser().parse(StringList(lines))
+    except TableMarkupError as exc:
+        msg = str(exc)
+        # docutils reports "... at line N" counted from the table's first line, 1-based
+        m = re.search(r"line (\d+)", msg)
+        line = first_line + int(m.group(1)) - 1 if m else first_line
+        raise SourceError(file, f"broken table border: {msg}", line) from None
+
+    def cells(raw_row) -> tuple[Cell, ...]:
+        out = []
+        for _morerows, _morecols, offset, content in filter(None, raw_row):
+            out.append(
+                Cell(tuple((first_line + offset + j, t) for j, t in enumerate(content)))
+            )
+        return tuple(out)
+
+    header = tuple(c.text for c in cells(head[0])) if head else ()
+    ncols = len(lines[0].split("+")) - 2
+    rows = []
+    for raw in body:
+        row_cells = cells(raw)
+        if len(row_cells) != ncols or any(c is None or c[0] or c[1] for c in raw):
+            line = first_line + next(c[2] for c in raw if c is not None)
+            raise SourceError(
+                file, f"misaligned columns: a row has {len(row_cells)} cells (or a spanning "
+                f"cell) where the table has {ncols} columns", line,
+            )
+        line = min(n for c in row_cells for n, _ in c.lines) if row_cells else first_line
+        rows.append(Row(line, row_cells))
+    return Table(first_line, first_line + len(lines) - 1, header, tuple(rows))

@@ -1,0 +1,3 @@
+"""Core: what every layer shares. Paths, errors, the schema and its vocabularies, places, text
+escaping. Imports nothing else of the project.
+"""

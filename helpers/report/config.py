@@ -1,0 +1,189 @@
+"""The runner's config (``reports.yaml``): jobs read and checked before anything runs, each error
+naming the file, the job and the field; and the outcome of a job.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from helpers.analysis import params
+from helpers.core import paths
+from helpers.core.exceptions import ConfigError, ParameterError
+
+CONFIG = paths.CONFIG
+
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+DEFAULT_TIMEOUT = 600.0  # seconds a job's own cells may take
+
+
+@dataclass
+class Job:
+    name: str
+    notebook: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    timeout: float | None = None  # None: the run's --timeout
+    path: Path | None = None  # the notebook file; None: notebooks/<notebook>.ipynb
+
+    @property
+    def notebook_path(self) -> Path:
+        return self.path or paths.NOTEBOOKS / f"{self.notebook}.ipynb"
+
+
+def read_config(path: Path) -> list[Job]:
+    """Read and check every job of a config; raise ConfigError naming the job and field.
+
+    ``notebooks: DIR`` (relative to the config file) runs notebooks from another folder; the
+    project's notebooks are always checked against ``helpers.analysis.params``, others against the
+    names of their parameters cell.
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such config file")
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("jobs", []), list):
+        raise ConfigError(f"{path}: expected a mapping with a 'jobs' list")
+    unknown = sorted(set(doc) - {"jobs", "for_each", "notebooks"})
+    if unknown:
+        raise ConfigError(f"{path}: unknown top-level key {unknown[0]!r}; keys are: jobs, "
+                          "for_each, notebooks")
+    folder = None
+    if doc.get("notebooks") is not None:
+        folder = (path.parent / str(doc["notebooks"])).resolve()
+        if not folder.is_dir():
+            raise ConfigError(f"{path}: field 'notebooks': {folder} is not a folder")
+    jobs = [_job(path, i, entry, folder) for i, entry in enumerate(doc.get("jobs") or [], 1)]
+    for i, entry in enumerate(doc.get("for_each") or [], 1):
+        jobs.extend(_expand(path, i, entry, folder))
+    seen: dict[str, int] = {}
+    for i, job in enumerate(jobs, 1):
+        if job.name in seen:
+            raise ConfigError(f"{path}: job {job.name!r}: field 'name': duplicate job name "
+                              "(names must be unique)")
+        seen[job.name] = i
+    if not jobs:
+        raise ConfigError(f"{path}: lists no jobs")
+    return jobs
+
+
+def _job(path: Path, i: int, entry: Any, folder: Path | None = None) -> Job:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{path}: job {i}: expected a mapping with name, notebook, parameters")
+    name = entry.get("name")
+    label = f"job {name!r}" if name else f"job {i}"
+    extra = sorted(set(entry) - {"name", "notebook", "parameters", "timeout"})
+    if extra:
+        raise ConfigError(f"{path}: {label}: unknown field {extra[0]!r}; fields are: name, "
+                          "notebook, parameters, timeout")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ConfigError(f"{path}: {label}: field 'name' must be lower-case letters, digits "
+                          f"and hyphens, got {name!r}")
+    notebook = entry.get("notebook")
+    notebook_file = None
+    if folder is None:
+        try:  # by stem or by path, as ploomber and Airflow name notebooks
+            notebook = params.notebook_name(notebook)
+        except ParameterError as exc:
+            raise ConfigError(f"{path}: {label}: field 'notebook': {exc}") from None
+    else:
+        available = sorted(p.stem for p in folder.glob("*.ipynb"))
+        if not isinstance(notebook, str) or notebook not in available:
+            raise ConfigError(f"{path}: {label}: field 'notebook': unknown notebook "
+                              f"{notebook!r} in {folder}; notebooks are: {', '.join(available)}")
+        notebook_file = folder / f"{notebook}.ipynb"
+    values = entry.get("parameters") or {}
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: {label}: field 'parameters' must be a mapping")
+    if "output_dir" in values:
+        raise ConfigError(f"{path}: {label}: field 'parameters': output_dir is set by the "
+                          "runner (figures go to the run folder)")
+    try:
+        if notebook in params.notebooks():  # the project's notebooks: every rule applies
+            params.check(notebook, values)
+        else:
+            _check_declared(notebook, notebook_file, values)
+    except ParameterError as exc:
+        raise ConfigError(f"{path}: {label}: field 'parameters': {exc}") from None
+    timeout = entry.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(
+            timeout, (int, float)) or not timeout > 0):
+        raise ConfigError(f"{path}: {label}: field 'timeout' must be a number of seconds above "
+                          f"0, got {timeout!r}")
+    return Job(name, notebook, dict(values), None if timeout is None else float(timeout),
+               notebook_file)
+
+
+def _check_declared(notebook: str, file: Path, values: dict[str, Any]) -> None:
+    """A notebook outside helpers.analysis.params: its parameters must be declared in its cell.
+
+    The names are read from the cell tagged ``parameters`` with ``ast`` (as papermill's
+    inspect_notebook does, without importing papermill and jsonschema into the runner).
+    """
+    declared = _declared_parameters(file)
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        raise ParameterError(f"{notebook}: unknown parameter {unknown[0]!r}; its parameters "
+                             f"are: {', '.join(declared) or '(none)'}")
+
+
+def _declared_parameters(file: Path) -> list[str]:
+    import ast
+
+    for cell in json.loads(file.read_text(encoding="utf-8")).get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get(
+                "metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            tree = ast.parse(source if isinstance(source, str) else "".join(source))
+            names = []
+            for node in tree.body:
+                if isinstance(node, ast.Assign):
+                    names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    names.append(node.target.id)
+            return names
+    return []
+
+
+def _expand(path: Path, i: int, entry: Any, folder: Path | None = None) -> list[Job]:
+    """``for_each: partner`` makes one job per identified partner of relations.csv."""
+    if not isinstance(entry, dict) or entry.get("each") != "partner":
+        raise ConfigError(f"{path}: for_each entry {i}: field 'each' must be 'partner'")
+    template = {k: v for k, v in entry.items() if k != "each"}
+    from helpers.data import load
+
+    relations = load.load_relations()
+    partners = sorted(set(relations["iso3"].dropna()))
+    jobs = []
+    for iso3 in partners:
+        filled = json.loads(json.dumps(template).replace("{iso3}", iso3).replace(
+            "{iso3_lower}", iso3.lower()))
+        jobs.append(_job(path, i, filled, folder))
+    return jobs
+
+
+@dataclass
+class Outcome:
+    name: str
+    notebook: str
+    parameters: dict[str, Any]
+    status: str  # ok | failed
+    error: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)  # kernel, execute, export
+    reused_from: str = ""  # run id the files were copied from; "" when executed in this run
+
+    @property
+    def run(self) -> str:
+        return f"reused from {self.reused_from}" if self.reused_from else "executed"

@@ -1,0 +1,210 @@
+"""Each executed notebook as one self-contained HTML page.
+
+Nothing a page shows is loaded from outside the file: nbconvert's lab template is extended
+(``helpers/templates/report``) without require.js, MathJax, Mermaid or widget scripts, its CSS
+is inlined, figures are inline SVG or ``data:`` PNGs, and the one script (sortable, filterable
+long tables) is inlined too. Markdown that code builds from data is rendered with raw HTML
+escaped and unsafe links dropped.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from functools import cache
+from typing import Any
+
+from helpers.core import paths
+from helpers.data import descriptor
+from helpers.data.descriptor import data_hash
+
+TEMPLATES = paths.TEMPLATES
+
+
+TABLE_MIN_ROWS = 10  # tables with more body rows than this get a filter box and sorting
+
+
+_HEADING = re.compile(r'<h([1-3]) id="([^"]+)">(.*?)<a class="anchor-link"', re.DOTALL)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+_NA_CELL = re.compile(r"<td>&lt;NA&gt;</td>")
+
+
+@cache
+def _safe_renderer():
+    import mistune
+
+    class _Inert(mistune.HTMLRenderer):
+        """Raw HTML escaped; images shown as their alt text (nothing is fetched)."""
+
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            return html.escape(text)
+
+    return mistune.create_markdown(renderer=_Inert(escape=True), plugins=["strikethrough"])
+
+
+def render_markdown(text: str) -> str:
+    """HTML of markdown built from data: raw HTML escaped, javascript:/data: links dropped,
+    images reduced to their alt text, no tables and no math (a ``|`` or ``$`` stays text)."""
+    return _safe_renderer()(text)
+
+
+def load_sources() -> list[dict[str, str]]:
+    """The sources of the data package (source file, title, publisher, date, URL, licence), as
+    its descriptor (``datapackage.json``) records them: the one place the pages read them."""
+
+    return [dict(source=s.get("file", ""), title=s.get("title", ""),
+                 publisher=s.get("publisher", ""), date=s.get("date", ""),
+                 url=s.get("path", ""), licence=s.get("licence", ""))
+            for s in descriptor.sources()]
+
+
+def or_error(read):
+    """What ``read()`` returns, or the message of the project error that stopped it: a page
+    still gets written when the data it describes is damaged, and says so."""
+    from helpers.core.exceptions import ProjectError
+
+    try:
+        return read()
+    except ProjectError as exc:
+        return str(exc)
+
+
+
+
+
+
+def readable(value: Any) -> str:
+    """A parameter value as a reader says it: lists joined by commas, booleans as yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(readable(v) for v in value) if value else "all"
+    if value is None or value == "":
+        return "(empty)"
+    return str(value)
+
+
+def _parameters_html(parameters: dict[str, Any]) -> str:
+    e = html.escape
+    if not parameters:
+        return "<p>Parameters: the notebook's defaults.</p>"
+    items = "".join(f"<dt>{e(str(k))}</dt><dd>{e(readable(v))}</dd>"
+                    for k, v in sorted(parameters.items()))
+    return f"<dl class='report-params'>{items}</dl>"
+
+
+def sources_html(sources: list[dict[str, str]] | str) -> str:
+    """The sources as a list; a string is the error that kept them from being read."""
+    e = html.escape
+    if isinstance(sources, str):
+        return f"<p class='report-failed'>The sources could not be read: {e(sources)}</p>"
+    items = []
+    for s in sources:
+        title = e(s.get("title", "") or s.get("source", ""))
+        url = s.get("url", "")
+        if url.startswith(("https://", "http://")):
+            title = f"<a href=\"{e(url)}\">{title}</a>"
+        items.append(f"<li>{title}, {e(s.get('publisher', ''))} ({e(s.get('date', ''))}; "
+                     f"{e(s.get('licence', ''))}; file <code>{e(s.get('source', ''))}</code>)"
+                     "</li>")
+    return f"<ul class='sources'>{''.join(items)}</ul>"
+
+
+def _header(nb, run_id: str, sources: list[dict[str, str]], digest: str) -> str:
+    e = html.escape
+    report = nb.metadata.get("report", {})
+    job = report.get("job", "")
+    lines = ["<header class='report-header'>"]
+    what = []
+    if job:
+        what.append(f"report <b>{e(job)}</b> of notebook <b>{e(report.get('notebook', ''))}</b>")
+    if run_id:
+        what.append(f"run <code>{e(run_id)}</code>")
+    if what:
+        lines.append(f"<p>{'; '.join(what)}.</p>")
+    if report:
+        lines.append(_parameters_html(report.get("parameters") or {}))
+    lines.append(f"<p>Data package sha256 <code>{e(digest)}</code>.</p>")
+    lines.append(f"<h2>Sources</h2>{sources_html(sources)}")
+    lines.append("<!--report-toc-->")
+    lines.append("</header>")
+    return "\n".join(lines)
+
+
+def _toc(body: str) -> str:
+    """A nested list of the page's h2/h3 section headings (from the notebook's markdown)."""
+    items: list[tuple[int, str, str]] = [
+        (int(level), anchor, html.escape(html.unescape(_TAG.sub("", text)).strip()))
+        for level, anchor, text in _HEADING.findall(body) if level != "1"]
+    if not items:
+        return ""
+    out, depth = ["<nav class='report-toc'><h2>Contents</h2><ol>"], 2
+    for i, (level, anchor, text) in enumerate(items):
+        while depth < level:
+            out.append("<ol>")
+            depth += 1
+        while depth > level:
+            out.append("</li></ol>")
+            depth -= 1
+        if i and out[-1] not in ("<ol>",):
+            out.append("</li>")
+        out.append(f"<li><a href=\"#{html.escape(anchor)}\">{text}</a>")
+    while depth > 2:
+        out.append("</li></ol>")
+        depth -= 1
+    out.append("</li></ol></nav>")
+    return "".join(out)
+
+
+def _asset(name: str) -> str:
+    return (TEMPLATES / "report" / name).read_text(encoding="utf-8")
+
+
+@cache
+def _exporter_class():
+    from nbconvert import HTMLExporter
+
+    class ReportExporter(HTMLExporter):
+        """nbconvert's HTML exporter, validating the notebook once instead of after each of
+        its dozen preprocessors (each check compiles the JSON schema anew: measured 60% of an
+        export)."""
+
+        def _preprocess(self, nb, resources):
+            self._validated = False
+            return super()._preprocess(nb, resources)
+
+        def _validate_preprocessor(self, nbc, preprocessor):
+            if not self._validated:
+                super()._validate_preprocessor(nbc, preprocessor)
+                self._validated = True
+
+    return ReportExporter
+
+
+def to_html(nb, hide_code: bool, run_id: str = "") -> str:
+    """A self-contained HTML page of an executed notebook, code hidden on request.
+
+    The header names the run, the job's parameters, the data package's hash and the sources,
+    then a table of contents of the notebook's sections. pandas escapes table cells (a
+    missing value shows as an empty cell, never ``<NA>``); markdown outputs are rendered by
+    :func:`render_markdown`. nbconvert's own sanitizer stays off because it mangles pandas
+    tables (it escapes ``</tbody>``).
+    """
+    exporter = _exporter_class()(template_name="report",
+                                 extra_template_basedirs=[str(TEMPLATES)],
+                                 exclude_input=hide_code, exclude_input_prompt=hide_code,
+                                 exclude_output_prompt=hide_code)
+    exporter.register_filter("safe_markdown", render_markdown)
+    resources = {
+        "report_header": _header(nb, run_id, or_error(load_sources), data_hash()),
+        "report_css": _asset("report.css"),
+        "report_js": _asset("tables.js").replace("__MIN_ROWS__", str(TABLE_MIN_ROWS)),
+    }
+    body, _ = exporter.from_notebook_node(copy.deepcopy(nb), resources=resources)
+    body = body.replace("<!--report-toc-->", _toc(body), 1)
+    return _NA_CELL.sub("<td></td>", body)

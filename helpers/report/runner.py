@@ -1,0 +1,167 @@
+"""One run of the scheduled reports: reuse what is unchanged, execute the rest on the pool, write
+the run folder (notebooks, HTML, figures, data copy, index, manifest) and move it into place.
+
+A run is written to ``<out>/.tmp-<run-id>/`` and moved whole to ``<out>/<run-id>/`` when it
+completes; ``latest`` then points at it. A failed or interrupted run never replaces ``latest``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from helpers.core import paths
+from helpers.report import landing
+from helpers.report.config import DEFAULT_TIMEOUT, Job, Outcome
+from helpers.report.inputs import Inputs, job_key, sha256
+from helpers.report.outdir import (
+    DATA_COPY,
+    carry_over,
+    complete_runs,
+    find_reusable,
+    point_latest,
+    prune,
+    read_manifest,
+)
+from helpers.report.pool import SIGNALS, Pool, deliver_deferred, worker_count
+from helpers.report.worker import PREWARM, Settings
+
+
+def run(jobs: list[Job], out: Path, workers: int | None = None, hide_code: bool = True,
+        quiet: bool = False, config: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
+        force: bool = False, keep: int | None = None) -> tuple[Path, list[Outcome]]:
+    """Run every job into a new run folder of ``out`` (checked and locked by prepare_out).
+
+    Jobs whose inputs match an ok job of an earlier complete run are copied from it unless
+    ``force``. Returns the run folder and the outcomes; raises Interrupted on SIGINT/SIGTERM
+    after stopping workers and kernels and removing the temporary folder.
+    """
+    out = Path(out)
+    run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}"
+    tmp = out / f".tmp-{run_id}"
+    tmp.mkdir()
+    try:
+        return _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout,
+                    force, keep)
+    except BaseException:
+        SIGNALS["defer"] = True  # a second Ctrl-C must not cut the clean-up short
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, force, keep):
+    from helpers.report import changes
+
+    started = time.time()
+    jobs = [dataclasses.replace(j, timeout=j.timeout or timeout) for j in jobs]
+    inputs = Inputs.current()
+    keys = {job.name: job_key(job, inputs, hide_code) for job in jobs}
+    previous = complete_runs(out)
+    reusable = {} if force else find_reusable(previous, keys)
+    outcomes: dict[str, Outcome] = {}
+    bar = _progress(len(jobs), quiet)
+    for job in jobs:
+        if job.name in reusable:
+            source, report = reusable[job.name]
+            outcomes[job.name] = carry_over(job, source, tmp, report.get("reused_from") or "")
+            _report_line(bar, outcomes[job.name], quiet)
+    to_run = [job for job in jobs if job.name not in reusable]
+    if to_run:
+        prewarm = PREWARM if any(j.path is None for j in to_run) else ""
+        settings = Settings(str(tmp), hide_code, quiet, prewarm)
+        pool = Pool(worker_count(workers, len(to_run)), settings)
+        try:
+            def record(outcome: Outcome) -> None:
+                outcomes[outcome.name] = outcome
+                _report_line(bar, outcome, quiet)
+
+            pool.run(to_run, record)
+            pool.finish()
+        finally:
+            SIGNALS["defer"] = True  # stopping the workers is not to be cut short
+            pool.stop()
+            SIGNALS["defer"] = False
+        deliver_deferred()
+    bar.close()
+    ordered = [outcomes[j.name] for j in jobs]
+    shutil.copytree(paths.PROCESSED, tmp / DATA_COPY, copy_function=shutil.copyfile,
+                    ignore=lambda d, names: [n for n in names if not (
+                        n.endswith(".csv") or n == "datapackage.json")])
+    listing = ""
+    last = previous[-1] if previous else None
+    if (last is not None and (last / DATA_COPY).is_dir()
+            and read_manifest(last).get("data_sha256") not in (None, inputs.data)):
+        found = changes.compare(last / DATA_COPY, tmp / DATA_COPY)
+        changes.write_page(tmp / "changes.html", run_id, last.name, found)
+        listing = changes.section(last.name, found)
+    landing.write_index(tmp, ordered, hide_code, listing)
+    write_manifest(tmp, run_id, ordered, started, config, inputs, keys, jobs)
+    final = out / run_id
+    SIGNALS["defer"] = True  # the run is complete: moving it into place is not interrupted
+    os.replace(tmp, final)
+    if all(o.status == "ok" for o in ordered):
+        point_latest(out, run_id)
+    if keep is not None:
+        for name in prune(out, keep):
+            if not quiet:
+                print(f"removed old run {out / name} (--keep {keep})")
+    return final, ordered
+
+
+def _progress(total: int, quiet: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="job", disable=quiet or not sys.stderr.isatty(),
+                file=sys.stderr, dynamic_ncols=True)
+
+
+def _report_line(bar, o: Outcome, quiet: bool) -> None:
+    took = sum(o.seconds.values())
+    if o.reused_from:
+        line = f"reused {o.name:<28} from {o.reused_from}"
+    else:
+        line = f"{'ok    ' if o.status == 'ok' else 'FAILED'} {o.name:<28} {took:5.1f} s"
+    if o.status != "ok":
+        line += f"  {o.error.splitlines()[0] if o.error else ''}"
+    if not quiet or o.status != "ok":
+        bar.write(line, file=sys.stdout)
+    bar.update(1)
+
+
+def write_manifest(run_dir: Path, run_id: str, outcomes: list[Outcome], started: float,
+                   config: Path | None, inputs: Inputs | None = None,
+                   keys: dict[str, str] | None = None, jobs: list[Job] | None = None) -> None:
+    inputs = inputs or Inputs.current()
+    keys = keys or {}
+    timeouts = {j.name: j.timeout for j in jobs or []}
+    checksums = {p.name: sha256(p.read_bytes()) for p in sorted(paths.PROCESSED.glob("*.csv"))}
+    doc = {
+        "run_id": run_id,
+        "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "seconds": round(time.time() - started, 3),
+        "config": str(config) if config else None,
+        "python": sys.version.split()[0],
+        "packages": inputs.packages,
+        "data_sha256": inputs.data,
+        "helpers_sha256": inputs.helpers,
+        "data_processed_sha256": checksums,
+        "executed": sum(not o.reused_from for o in outcomes),
+        "reused": sum(bool(o.reused_from) for o in outcomes),
+        "reports": [
+            {**asdict(o), "run": o.run, "inputs_sha256": keys.get(o.name),
+             "timeout": timeouts.get(o.name), "html": f"{o.name}.html",
+             "notebook_file": f"{o.name}.ipynb",
+             "figures": sorted(str(p.relative_to(run_dir)) for p in
+                               (run_dir / "figures" / o.name).glob("*"))
+             if (run_dir / "figures" / o.name).is_dir() else []}
+            for o in outcomes
+        ],
+    }
+    (run_dir / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
