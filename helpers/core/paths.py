@@ -17,6 +17,8 @@ DATA_README = DATA / "README.md"
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 REFERENCE = PACKAGE / "reference"  # small look-up tables shipped with the package
+# Natural Earth 1:110m countries 4.1.0 (public domain), shipped: see its README
+BOUNDARIES = REFERENCE / "naturalearth" / "naturalearth_lowres.shp"
 TEMPLATES = PACKAGE / "templates"  # Jinja2 templates: report pages, landing page, data README
 CONFIG = ROOT / "reports.yaml"  # the scheduled report jobs
 FIGURES = ROOT / "build" / "figures"  # a notebook's figures when no output_dir is given
