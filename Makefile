@@ -43,7 +43,7 @@ test-slow: $(DEVSTAMP) ## Run the slow suites (faults, corpus of real articles);
 
 test-browser: $(DEVSTAMP) ## Open reports offline in headless Chromium (needs: apt-get install chromium)
 	$(PY) -m pip install --quiet -r requirements-browser.txt
-	$(PY) -m pytest -m browser -n 0 tests/test_browser.py
+	$(PY) -m pytest -m browser -n 0 tests/integration/test_browser.py
 
 lint: $(DEVSTAMP) ## Run ruff, and the import contract that keeps helpers/ in layers
 	$(PY) -m ruff check helpers tests notebooks benchmarks

@@ -10,6 +10,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"  # documents written for the tests
+CORPUS = Path(__file__).resolve().parent / "corpus"  # real articles (see corpus/README.md)
+
 HEADER = ("Country", "Formal Relations Began", "Notes")
 
 

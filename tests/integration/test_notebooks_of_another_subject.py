@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from documents import FIXTURES
 from notebook_runs import execute
 
 from helpers.analysis import params
@@ -23,7 +24,7 @@ from helpers.build.pipeline import build
 # Words of the Peru build that this data does not contain ("stillimage" is not Lima)
 NOT_IN_THIS_DATA = re.compile(r"\b(?:peru|peruvian|lima|2009|2016)\b|trade promotion",
                               re.IGNORECASE)
-CHILE = Path(__file__).parent / "fixtures" / "chile" / "foreign_relations_of_chile.txt"
+CHILE = FIXTURES / "chile" / "foreign_relations_of_chile.txt"
 MANIFEST = """[subject]
 name = "Chile"
 iso3 = "CHL"

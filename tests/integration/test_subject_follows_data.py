@@ -19,13 +19,14 @@ import tokenize
 from pathlib import Path
 
 import pytest
+from documents import FIXTURES
 
 from helpers.analysis import params
 from helpers.build.pipeline import build
 from helpers.core import paths
 from helpers.core.exceptions import ParameterError
 
-CHILE = Path(__file__).parent / "fixtures" / "chile"
+CHILE = FIXTURES / "chile"
 # What the issue names; "USA" as a word (not "USAID"), case as written.
 BANNED = re.compile(r"Peru|Lima|\bUSA\b|2009|2016|Trade Promotion Agreement")
 
@@ -105,7 +106,7 @@ def test_the_country_profile_refuses_the_subject_of_the_default_build():
 def test_the_report_runner_reads_another_build_and_titles_its_index(chile_build, tmp_path):
     """`PROCESSED_DIR=<chile build> python -m helpers.report --only coverage` was refused while
     reading the config ("'PER' is Peru"): every job of reports.yaml is checked, a profile of
-    every partner included. (tests/test_notebooks_of_another_subject.py runs the notebooks.)"""
+    every partner included. (tests/integration/test_notebooks_of_another_subject.py runs the notebooks.)"""
     script = (
         "import sys; from pathlib import Path\n"
         "from helpers.report import config, landing\n"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from documents import grid, snapshot, write_source
+from documents import FIXTURES, grid, snapshot, write_source
 
 from helpers.build import pipeline
 from helpers.build.pipeline import build
@@ -16,7 +16,7 @@ from helpers.core.exceptions import ProjectError, SourceError
 
 ARTICLE = "foreign_relations_of_peru.txt"
 FACT_SHEET = "us_relations_with_peru_2018.txt"
-CHILE = Path(__file__).parent / "fixtures" / "chile"
+CHILE = FIXTURES / "chile"
 
 
 def _replace_in_line(text: str, number: int, old: str, new: str) -> str:
@@ -215,7 +215,7 @@ def test_two_builds_at_once_into_one_folder_never_mix_their_tables(tmp_path):
     """Each build commits whole, under a lock: the folder ends as one build or the other."""
     import threading
 
-    norway = Path(__file__).parent / "fixtures" / "norway"
+    norway = FIXTURES / "norway"
     expected = {}
     for name, raw in (("chile", CHILE), ("norway", norway)):
         build(raw=raw, out=tmp_path / name)

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from documents import FIXTURES
 
 from helpers.build.descriptor import describe, render_readme
 from helpers.build.pipeline import build
@@ -17,7 +18,7 @@ from helpers.core import paths, schema
 from helpers.core.exceptions import DataError
 from helpers.data import descriptor
 
-CHILE = Path(__file__).parent / "fixtures" / "chile"
+CHILE = FIXTURES / "chile"
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from documents import FIXTURES
 
 from helpers.build.pipeline import build
 from helpers.build.sources import read_manifest, sha256_of
@@ -21,7 +22,7 @@ CHILE = "foreign_relations_of_chile.txt"
 
 @pytest.fixture(scope="module")
 def chile_dir() -> Path:
-    return Path(__file__).parent / "fixtures" / "chile"
+    return FIXTURES / "chile"
 
 
 @pytest.fixture(scope="module")

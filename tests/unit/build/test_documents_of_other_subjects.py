@@ -10,14 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from documents import grid, write_source
+from documents import FIXTURES, grid, write_source
 
 from helpers.build.pipeline import build
 from helpers.build.sources import read_manifest, sha256_of
 from helpers.core import schema
 from helpers.core.exceptions import SourceError
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = ("norway", "kenya", "uruguay", "vietnam", "portugal", "ghana")
 
 
