@@ -1,270 +1,18 @@
-"""Every chart of the notebooks, drawn in one style.
+"""Every chart of the notebooks, drawn in the one style of helpers.analysis.style.
 
-``setup()`` sets the style once: seaborn's white grid, the Okabe–Ito colour-blind-safe palette
-with fixed colours per region, post type and event kind, DejaVu Sans (shipped with matplotlib,
-so nothing is downloaded) and a fixed SVG hash salt. ``show()`` saves each figure as PNG and
-SVG and displays the SVG inline: matplotlib's SVG is byte-stable with a fixed salt and no date,
-so nbval compares the drawing itself and a changed chart fails the test.
+Each function takes the table a notebook computed (helpers.analysis.compute, profile, quality)
+and returns a matplotlib figure with a title, labelled axes and a source note; the notebook
+shows and saves it with helpers.analysis.display.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-import matplotlib
-
-matplotlib.use("Agg")  # figures are shown as SVG through IPython.display, never a GUI
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-
-from helpers.analysis import compute
-from helpers.core import paths  # noqa: E402
-from helpers.core.schema import REGIONS  # noqa: E402
-from helpers.data import descriptor
-
-OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-             "#000000", "#999999"]
-REGION_COLORS = dict(zip(REGIONS, ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#CC79A7"],
-                         strict=True))
-POST_COLORS = {"embassy": "#0072B2", "consulate-general": "#56B4E9", "consulate": "#009E73",
-               "honorary-consulate": "#E69F00", "consular-agency": "#CC79A7",
-               "closed": "#999999"}
-LEVEL_COLORS = {"resident embassy": "#0072B2", "non-resident accreditation": "#E69F00",
-                "other resident post": "#56B4E9", "nothing stated": "#DDDDDD"}
-KIND_MARKERS = {"relations-established": ("o", "#0072B2"), "relations-renewed": ("o", "#56B4E9"),
-                "recognition": ("*", "#D55E00"), "agreement": ("s", "#009E73"),
-                "mission-opened": ("^", "#E69F00"), "mission-closed": ("v", "#000000"),
-                "visit": ("P", "#CC79A7"), "membership": ("D", "#999999"),
-                "other": ("X", "#999999")}
-PRECISION_MARKERS = {"day": "o", "month": "D", "year": "s", "decade": "v"}
-SVG_SALT = "foreign-relations"
-
-
-def setup() -> None:
-    """The one style of every chart (idempotent)."""
-    sns.set_theme(style="whitegrid", context="notebook", palette=OKABE_ITO,
-                  font="DejaVu Sans")
-    plt.rcParams.update({
-        "svg.hashsalt": SVG_SALT,
-        "svg.fonttype": "none",  # text stays text: smaller, faster SVG, still byte-stable
-        "figure.dpi": 100,
-        "savefig.dpi": 100,
-        "figure.autolayout": False,
-        "axes.titlesize": 12,
-        "axes.titleweight": "bold",
-        "axes.labelsize": 10,
-        "legend.fontsize": 8,
-        "xtick.labelsize": 8,
-        "ytick.labelsize": 8,
-    })
-    _register_table_display()
-
-
-_NA_CELL = "<td>&lt;NA&gt;</td>"
-
-
-def table_html(frame: pd.DataFrame) -> str | None:
-    """pandas' own HTML of a table (same classes, same truncation), a missing value shown as
-    an empty cell: pandas writes ``pd.NA`` as ``<NA>`` whatever ``na_rep`` says."""
-    html = frame._repr_html_()
-    return None if html is None else html.replace(_NA_CELL, "<td></td>")
-
-
-def _register_table_display() -> None:
-    """Tables the notebooks display show missing values as empty cells, never ``<NA>``.
-
-    Registered on the running IPython kernel's HTML formatter (nothing happens outside one);
-    the plain-text repr stays pandas' own, where ``<NA>`` marks a missing value unambiguously.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython ships with the notebooks' stack
-        return
-    shell = get_ipython()
-    if shell is not None:
-        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
-
-
-def source_note(frame: pd.DataFrame) -> str:
-    """'Source: <publisher>, "<title>" (<date>, <licence>)' for the sources a chart uses, as the
-    descriptor of the processed tables records them (all of them when the frame names none)."""
-
-    used = set()
-    for column in ("source", "established_source"):
-        if column in frame:
-            used |= set(frame[column].dropna().astype(str))
-    sources = sorted(descriptor.sources(), key=lambda s: s["file"])
-    rows = [s for s in sources if s["file"] in used] if used else sources
-    parts = [f"{s['publisher']}, “{s['title']}” ({s['date']}; {s['licence']}), {s['file']}"
-             for s in rows]
-    return "Source: " + "; ".join(parts)
-
-
-def _finish(fig, title: str, note: str) -> None:
-    """Title, source note and margins: the one layout of every chart."""
-    import textwrap
-
-    width, _ = fig.get_size_inches()
-    per_line = int(width / (6.5 * _EM)) - 2
-    note = "\n".join(textwrap.wrap(note, per_line))
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    fig.text(0.01, 0.01, note, fontsize=6.5, color="#444444", ha="left", va="bottom")
-    _layout(fig, note.count("\n") + 1)
-
-
-# Margins are estimated from the labels' lengths instead of measured by tight_layout, which
-# lays out every text once more: half a second over a notebook of four charts (measured).
-_EM = 0.6 / 72  # inches per character per point of font size (DejaVu Sans, generous)
-
-
-def _text_width(texts: list[str], size: float) -> float:
-    return max((len(line) for t in texts for line in str(t).split("\n")), default=0) * size * _EM
-
-
-def _yaxis_width(ax) -> float:
-    if not len(ax.get_yticks()):
-        labels: list[str] = []
-    else:
-        labels = [t.get_text() for t in ax.get_yticklabels()]
-        labels = labels if any(labels) else ["00000"]  # numbers: formatted only when drawn
-    size = plt.rcParams["ytick.labelsize"]
-    size = size if isinstance(size, (int, float)) else 8
-    return 0.12 + _text_width(labels, size) + (0.3 if ax.get_ylabel() else 0)
-
-
-def _legend_width(ax) -> float:
-    """Width of a legend placed outside the axes on the right (bbox_to_anchor), else 0."""
-    legend = ax.get_legend()
-    if legend is None or legend._bbox_to_anchor is None:
-        return 0.0
-    labels = [t.get_text() for t in legend.get_texts()]
-    title = legend.get_title().get_text()
-    return 0.55 + max(_text_width(labels, 8), _text_width([title], 9))
-
-
-def _layout(fig, note_lines: int) -> None:
-    width, height = fig.get_size_inches()
-    axes = [ax for ax in fig.axes if ax.get_visible()]
-    if not axes:
-        return
-    row = sorted(axes, key=lambda ax: ax.get_position().x0)
-    left = max(0.35, _yaxis_width(row[0]))
-    right = max(0.3, _legend_width(row[-1]) + 0.1)
-    titles = max(ax.get_title().count("\n") + 1 if ax.get_title() else 0 for ax in axes)
-    top = 0.55 + 0.2 * titles
-    rotated = any(t.get_rotation() for ax in axes for t in ax.get_xticklabels())
-    bottom = 0.2 + 0.13 * note_lines + (0.25 if len(axes[0].get_xticks()) else 0)
-    bottom += (0.3 if any(ax.get_xlabel() for ax in axes) else 0) + (0.3 if rotated else 0)
-    gaps = [max(_yaxis_width(ax), 0.2) + 0.15 + _legend_width(prev)
-            for prev, ax in zip(row, row[1:], strict=False)]
-    panel = (width - left - right - sum(gaps)) / len(row)
-    fig.subplots_adjust(
-        left=left / width, right=1 - right / width, top=1 - top / height,
-        bottom=min(bottom / height, 0.45),
-        wspace=(max(gaps) / panel if gaps and panel > 0 else 0.2),
-    )
-
-
-def show(fig, name: str, output_dir: str | Path) -> None:
-    """Save ``fig`` as PNG and SVG in ``output_dir`` and display the SVG inline.
-
-    The PNG is drawn by a forked copy of the process while this one draws the SVG, so the two
-    renderings use both cores (measured: the PNG is a third of a chart's cost).
-    """
-    import io
-
-    from IPython.display import SVG, display
-
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    _png_in_background(fig, out / f"{name}.png")
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
-    svg = buf.getvalue()
-    (out / f"{name}.svg").write_text(svg, encoding="utf-8")
-    plt.close(fig)
-    display(SVG(data=svg))
-
-
-_PENDING: list[tuple[int, Path]] = []
-
-
-def _png_in_background(fig, path: Path) -> None:
-    """Write ``fig`` as PNG from a forked child (atomically); in this process where fork is
-    missing. At most one child at a time: the previous one is waited for first."""
-    import os
-
-    wait()
-    if not hasattr(os, "fork"):
-        fig.savefig(path, format="png", metadata={"Software": None})
-        return
-    pid = os.fork()
-    if pid == 0:  # the child: draw, write, leave without running any cleanup of the parent's
-        code = 1
-        try:
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            fig.savefig(tmp, format="png", metadata={"Software": None})
-            os.replace(tmp, path)
-            code = 0
-        finally:
-            os._exit(code)
-    _PENDING.append((pid, path))
-
-
-def wait() -> None:
-    """Block until every PNG being written in the background is on disk.
-
-    Every notebook calls it last, so all its files exist when the run ends.
-    """
-    import os
-
-    while _PENDING:
-        pid, path = _PENDING.pop()
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            raise RuntimeError(f"could not write {path} (child exit status {status})")
-
-
-def record(table: pd.DataFrame, name: str, output_dir: str | Path) -> pd.DataFrame:
-    """Save the numbers behind a chart as CSV beside it, and return them for display."""
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
-    return table
-
-
-def output_dir(notebook: str, given: str) -> Path:
-    """The folder a notebook saves figures to (made here): its parameter, or
-    build/figures/<notebook>. ParameterError naming ``output_dir`` if it cannot be made."""
-    from helpers.core.exceptions import ParameterError
-
-    out = Path(given) if given else paths.FIGURES / notebook
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".writable"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise ParameterError(f"{notebook}: parameter 'output_dir': cannot write figures to "
-                             f"{str(out)!r} ({exc.strerror or exc})") from None
-    return out
-
-
-setup()
-
-
-def _empty(ax, message: str) -> None:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes,
-            color="#666666")
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-# ---------------------------------------------------------------- 01 timeline
+from helpers.analysis import compute, style
 
 
 def relations_timeline(dated: pd.DataFrame, note: str, start: int, end: int, subject: str):
@@ -276,10 +24,10 @@ def relations_timeline(dated: pd.DataFrame, note: str, start: int, end: int, sub
     height = max(2.5, 0.28 * len(dated) + 1.4)
     fig, ax = plt.subplots(figsize=(9, height))
     if dated.empty:
-        _empty(ax, "no dated relations for these parameters")
+        style.empty(ax, "no dated relations for these parameters")
     for i, r in enumerate(dated.itertuples(index=False)):
-        color = REGION_COLORS[r.region]
-        marker = PRECISION_MARKERS[r.established_precision]
+        color = style.REGION_COLORS[r.region]
+        marker = style.PRECISION_MARKERS[r.established_precision]
         filled = r.established_precision != "year"
         ax.plot(r.year, i, marker=marker, ms=7, color=color,
                 markerfacecolor=color if filled else "white", markeredgewidth=1.5)
@@ -294,13 +42,13 @@ def relations_timeline(dated: pd.DataFrame, note: str, start: int, end: int, sub
     ax.set_xlabel("Year relations began (calendar year)")
     ax.set_ylabel("Partner (one row each)")
     handles = [Line2D([], [], marker="o", ls="", color=c, label=reg)
-               for reg, c in REGION_COLORS.items() if reg in set(dated["region"].astype(str))]
+               for reg, c in style.REGION_COLORS.items() if reg in set(dated["region"].astype(str))]
     handles += [Line2D([], [], marker="o", ls="", color="#444444", label="exact day"),
                 Line2D([], [], marker="D", ls="", color="#444444", label="month only"),
                 Line2D([], [], marker="s", ls="", color="#444444", markerfacecolor="white",
                        label="year only")]
     ax.legend(handles=handles, loc="lower left", ncol=2, frameon=True)
-    _finish(fig, f"When {compute.possessive(subject)} relations began, by partner", note)
+    style.finish(fig, f"When {compute.possessive(subject)} relations began, by partner", note)
     return fig
 
 
@@ -308,18 +56,18 @@ def cumulative_relations(table: pd.DataFrame, note: str, start: int, end: int):
     """Cumulative number of partners with a known start date, per region (step lines)."""
     fig, ax = plt.subplots(figsize=(9, 4))
     if table.empty:
-        _empty(ax, "no dated relations for these parameters")
+        style.empty(ax, "no dated relations for these parameters")
     else:
         years = list(table["year"]) + [end + 1]
         for region in [c for c in table.columns if c != "year"]:
             values = list(table[region]) + [table[region].iloc[-1]]
-            ax.step(years, values, where="post", color=REGION_COLORS[region], lw=2,
+            ax.step(years, values, where="post", color=style.REGION_COLORS[region], lw=2,
                     label=region)
         ax.set_xlim(start, end + 1)
         ax.legend(loc="upper left")
     ax.set_xlabel("Year (calendar year)")
     ax.set_ylabel("Partners with relations (count)")
-    _finish(fig, "Relations established over time, cumulative, per region", note)
+    style.finish(fig, "Relations established over time, cumulative, per region", note)
     return fig
 
 
@@ -328,10 +76,10 @@ def event_lanes(lanes: pd.DataFrame, note: str, start: int, end: int):
     labels = list(dict.fromkeys(lanes["label"]))
     fig, ax = plt.subplots(figsize=(9, max(2.5, 0.32 * len(labels) + 1.6)))
     if lanes.empty:
-        _empty(ax, "no events for these parameters")
+        style.empty(ax, "no events for these parameters")
     y = {label: i for i, label in enumerate(labels)}
     for r in lanes.itertuples(index=False):
-        marker, color = KIND_MARKERS[r.kind]
+        marker, color = style.KIND_MARKERS[r.kind]
         if pd.notna(r.end_year):
             ax.plot([r.year, r.end_year], [y[r.label]] * 2, color=color, lw=2, alpha=0.6)
         filled = r.precision != "year"
@@ -342,15 +90,12 @@ def event_lanes(lanes: pd.DataFrame, note: str, start: int, end: int):
     ax.set_xlim(start, end + 1)
     ax.set_xlabel("Year (calendar year; open marker = known only to the year)")
     ax.set_ylabel("Partner")
-    kinds = [k for k in KIND_MARKERS if k in set(lanes["kind"].astype(str))]
-    ax.legend(handles=[Line2D([], [], marker=KIND_MARKERS[k][0], ls="",
-                              color=KIND_MARKERS[k][1], label=k) for k in kinds],
+    kinds = [k for k in style.KIND_MARKERS if k in set(lanes["kind"].astype(str))]
+    ax.legend(handles=[Line2D([], [], marker=style.KIND_MARKERS[k][0], ls="",
+                              color=style.KIND_MARKERS[k][1], label=k) for k in kinds],
               loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    _finish(fig, "Dated events per partner", note)
+    style.finish(fig, "Dated events per partner", note)
     return fig
-
-
-# ---------------------------------------------------------------- 02 missions
 
 
 def posts_by_region(tables: dict[str, pd.DataFrame], note: str):
@@ -362,19 +107,19 @@ def posts_by_region(tables: dict[str, pd.DataFrame], note: str):
         for col in table.columns:
             if table[col].sum() == 0:
                 continue
-            ax.bar(table.index, table[col], bottom=bottom, color=POST_COLORS[col], label=col,
+            ax.bar(table.index, table[col], bottom=bottom, color=style.POST_COLORS[col], label=col,
                    hatch="//" if col == "closed" else None, edgecolor="white")
             bottom += table[col]
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("Region of the partner")
         ax.tick_params(axis="x", rotation=20)
     axes[0][0].set_ylabel("Posts (count)")
-    handles = [Patch(facecolor=POST_COLORS[c], hatch="//" if c == "closed" else None,
-                     label=c) for c in POST_COLORS
+    handles = [Patch(facecolor=style.POST_COLORS[c], hatch="//" if c == "closed" else None,
+                     label=c) for c in style.POST_COLORS
                if any(c in t.columns and t[c].sum() for t in tables.values())]
     axes[0][-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1),
                        frameon=False)
-    _finish(fig, "Diplomatic posts by region and type (closed posts hatched)", note)
+    style.finish(fig, "Diplomatic posts by region and type (closed posts hatched)", note)
     return fig
 
 
@@ -386,7 +131,7 @@ def coverage_bars(shares: dict[str, pd.DataFrame], counts: dict[str, pd.Series],
         left = pd.Series(0.0, index=table.index)
         for level in table.columns:
             ax.barh(table.index, table[level] * 100, left=left * 100,
-                    color=LEVEL_COLORS[level], label=level, edgecolor="white")
+                    color=style.LEVEL_COLORS[level], label=level, edgecolor="white")
             left += table[level]
         n = counts[title]
         ax.set_yticks(range(len(table.index)),
@@ -397,9 +142,9 @@ def coverage_bars(shares: dict[str, pd.DataFrame], counts: dict[str, pd.Series],
         ax.set_xlabel("Share of listed partners (%)")
     axes[0][0].set_ylabel("Region (listed partners)")
     axes[0][-1].legend(handles=[Patch(facecolor=c, label=lvl) for lvl, c in
-                                LEVEL_COLORS.items()], loc="upper left",
+                                style.LEVEL_COLORS.items()], loc="upper left",
                        bbox_to_anchor=(1.01, 1), frameon=False)
-    _finish(fig, "Coverage: how each listed partner is represented", note)
+    style.finish(fig, "Coverage: how each listed partner is represented", note)
     return fig
 
 
@@ -407,7 +152,7 @@ def hub_bars(hubs: pd.DataFrame, note: str, subject: str):
     """Third-country cities carrying non-resident accreditation, by partners served."""
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.45 * len(hubs) + 1.5)))
     if hubs.empty:
-        _empty(ax, "no non-resident accreditation for these parameters")
+        style.empty(ax, "no non-resident accreditation for these parameters")
     colors = {"abroad": "#E69F00", "inward": "#0072B2"}
     labels = [f"{r.city} ({r.country})" for r in hubs.itertuples(index=False)]
     ax.barh(range(len(hubs)), hubs["partners"],
@@ -427,11 +172,8 @@ def hub_bars(hubs: pd.DataFrame, note: str, subject: str):
                              label=f"{compute.possessive(subject)} post, accredited to"),
                        Patch(facecolor=colors["inward"], label="partner's post, accredited "
                              f"to {subject}")], loc="lower right")
-    _finish(fig, "Accreditation hubs: non-resident posts by city", note)
+    style.finish(fig, "Accreditation hubs: non-resident posts by city", note)
     return fig
-
-
-# ---------------------------------------------------------------- 03 trade
 
 
 def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: int | None,
@@ -445,7 +187,7 @@ def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: in
     n = max(len(growth), 1)
     fig, axes = plt.subplots(1, n, figsize=(4 * n + 1, 4.2), squeeze=False)
     if growth.empty:
-        _empty(axes[0][0], "no indicators selected")
+        style.empty(axes[0][0], "no indicators selected")
     for ax, r in zip(axes[0], growth.itertuples(index=False), strict=False):
         first, last = int(r.start_year), int(r.end_year)
         a = compute.axis_value(r.start_value, r.unit, scale)
@@ -473,21 +215,12 @@ def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: in
         ax.set_xlim(first - 3.5, last + 5.5)
         ax.set_xticks([first, last])
         growth_text = compute.describe_growth(r._asdict())
-        ax.set_title(_wrap(r.label, 34) + "\n" + _wrap(f"growth: {growth_text}", 34),
+        ax.set_title(style.wrap(r.label, 34) + "\n" + style.wrap(f"growth: {growth_text}", 34),
                      fontsize=9)
         ax.set_xlabel("Year")
         ax.set_ylabel(f"U.S. dollars ({scale}, nominal)" if r.unit == "USD" else r.unit)
-    _finish(fig, title, note)
+    style.finish(fig, title, note)
     return fig
-
-
-def _wrap(text: str, width: int) -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width))
-
-
-# ---------------------------------------------------------------- 04 country profile
 
 
 def partner_timeline(events: pd.DataFrame, subject: str, name: str, note: str):
@@ -495,12 +228,12 @@ def partner_timeline(events: pd.DataFrame, subject: str, name: str, note: str):
 
     A date known only to the year is an open marker; a period is drawn as a line to its end.
     """
-    kinds = [k for k in KIND_MARKERS if k in set(events["kind"].astype(str))]
+    kinds = [k for k in style.KIND_MARKERS if k in set(events["kind"].astype(str))]
     fig, ax = plt.subplots(figsize=(9, 1.9 + 0.6 * len(kinds)))
     y = {k: i for i, k in enumerate(kinds)}
     seen: dict[str, int] = {}
     for r in events.itertuples(index=False):
-        marker, color = KIND_MARKERS[r.kind]
+        marker, color = style.KIND_MARKERS[r.kind]
         if pd.notna(r.end_year):
             ax.plot([r.year, r.end_year], [y[r.kind]] * 2, color=color, lw=2, alpha=0.6)
         ax.plot(r.year, y[r.kind], marker=marker, ms=9, ls="", color=color,
@@ -517,7 +250,7 @@ def partner_timeline(events: pd.DataFrame, subject: str, name: str, note: str):
     ax.set_ylim(len(kinds) - 0.4, -0.6)
     ax.set_xlabel("Year (calendar year; open marker = known only to the year)")
     ax.set_ylabel("Kind of event")
-    _finish(fig, f"Dated events between {subject} and {name}", note)
+    style.finish(fig, f"Dated events between {subject} and {name}", note)
     return fig
 
 
@@ -532,38 +265,32 @@ def partner_posts(posts: pd.DataFrame, sides: dict[str, str], title: str, note: 
         side = posts[posts["direction"] == direction]
         for j, r in enumerate(side.itertuples(index=False)):
             hatch = "//" if r.status == "closed" else ".." if not r.resident else None
-            ax.barh(i, 1, left=j, color=POST_COLORS[r.post_type], hatch=hatch,
+            ax.barh(i, 1, left=j, color=style.POST_COLORS[r.post_type], hatch=hatch,
                     edgecolor="white", linewidth=1.5)
             text = r.city + ("" if r.resident else f"\n({r.city_country})") + (
                 f"\nclosed {r.status_year}" if r.status == "closed" and pd.notna(
                     r.status_year) else "")
             ax.text(j + 0.5, i, text, ha="center", va="center", fontsize=7,
                     color="white" if r.post_type == "embassy" else "#111111",
-                    bbox=dict(boxstyle="round,pad=0.2", fc=POST_COLORS[r.post_type],
+                    bbox=dict(boxstyle="round,pad=0.2", fc=style.POST_COLORS[r.post_type],
                               ec="none"))
     widest = int(posts["direction"].value_counts().max()) if len(posts) else 1
     ax.set_xlim(0, max(widest, 3))
-    ax.set_yticks(range(len(sides)), [_wrap(label, 24) for label in sides.values()])
+    ax.set_yticks(range(len(sides)), [style.wrap(label, 24) for label in sides.values()])
     ax.set_ylim(len(sides) - 0.4, -0.6)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("Posts (count; one block per post)")
     ax.set_ylabel("Direction")
-    types = [t for t in POST_COLORS if t in set(posts["post_type"].astype(str))]
-    handles = [Patch(facecolor=POST_COLORS[t], label=t) for t in types]
+    types = [t for t in style.POST_COLORS if t in set(posts["post_type"].astype(str))]
+    handles = [Patch(facecolor=style.POST_COLORS[t], label=t) for t in types]
     if (posts["status"] == "closed").any():
         handles.append(Patch(facecolor="#777777", hatch="//", edgecolor="white", label="closed"))
     if (~posts["resident"].astype(bool)).any():
         handles.append(Patch(facecolor="#777777", hatch="..", edgecolor="white",
                              label="non-resident (in a third country)"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    _finish(fig, title, note)
+    style.finish(fig, title, note)
     return fig
-
-
-# ---------------------------------------------------------------- 05 data quality
-
-STATUS_COLORS = {"represented": "#0072B2", "unparsed": "#E69F00"}
-PRECISION_COLORS = {"day": "#0072B2", "month": "#56B4E9", "year": "#E69F00", "none": "#DDDDDD"}
 
 
 def _stacked_barh(ax, table: pd.DataFrame, colors: dict[str, str]) -> None:
@@ -589,15 +316,15 @@ def statement_status(by_source: pd.DataFrame, by_area: pd.DataFrame, note: str):
                                     (axes[1], by_area, "per region of the article's tables",
                                      "Region (or outside the tables)")):
         if table.empty:
-            _empty(ax, "no statements for these parameters")
+            style.empty(ax, "no statements for these parameters")
         else:
-            _stacked_barh(ax, table.set_index(table.columns[0]), STATUS_COLORS)
+            _stacked_barh(ax, table.set_index(table.columns[0]), style.STATUS_COLORS)
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("Statements (count)")
         ax.set_ylabel(label)
-    axes[1].legend(handles=[Patch(facecolor=c, label=s) for s, c in STATUS_COLORS.items()],
+    axes[1].legend(handles=[Patch(facecolor=c, label=s) for s, c in style.STATUS_COLORS.items()],
                    loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    _finish(fig, "Statements read: represented in a table, or unparsed with a reason", note)
+    style.finish(fig, "Statements read: represented in a table, or unparsed with a reason", note)
     return fig
 
 
@@ -605,23 +332,18 @@ def precision_bars(table: pd.DataFrame, note: str):
     """Table rows per region by the precision of the date relations began."""
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(table) + 1.9))
     if table.empty:
-        _empty(ax, "no table rows for these parameters")
+        style.empty(ax, "no table rows for these parameters")
     else:
-        _stacked_barh(ax, table.set_index("region"), PRECISION_COLORS)
+        _stacked_barh(ax, table.set_index("region"), style.PRECISION_COLORS)
     ax.set_xlabel("Rows of the bilateral tables (count)")
     ax.set_ylabel("Region")
-    ax.legend(handles=[Patch(facecolor=c, label=p) for p, c in PRECISION_COLORS.items()],
+    ax.legend(handles=[Patch(facecolor=c, label=p) for p, c in style.PRECISION_COLORS.items()],
               title="date known to the", title_fontsize=8, loc="upper left",
               bbox_to_anchor=(1.01, 1), frameon=False)
-    _finish(fig, "How precisely the sources date the start of relations", note)
+    style.finish(fig, "How precisely the sources date the start of relations", note)
     return fig
 
 
-# ---------------------------------------------------------------- 04 representation levels
-
-KIND_MARKERS.setdefault("mission-upgraded", ("^", "#0072B2"))
-COW_LABELS = {1: "chargé d'affaires (1)", 2: "minister (2)", 3: "ambassador (3)"}
-DIRECTION_COLORS = {"abroad": "#D55E00", "inward": "#0072B2"}
 
 
 def representation_levels(levels: pd.DataFrame, sides: dict[str, str], title: str, note: str,
@@ -635,19 +357,19 @@ def representation_levels(levels: pd.DataFrame, sides: dict[str, str], title: st
     """
     fig, ax = plt.subplots(figsize=(9, 3.4))
     if levels.empty:
-        _empty(ax, "the sources state no level of representation")
+        style.empty(ax, "the sources state no level of representation")
     for direction, label in sides.items():
         side = levels[levels["direction"] == direction].sort_values("year")
         if side.empty:
             continue
-        color = DIRECTION_COLORS[direction]
+        color = style.DIRECTION_COLORS[direction]
         y = side["cow_level"].astype("Float64").fillna(1).astype(float).tolist()
         x = side["year"].tolist()
         ax.step(x + [max(end_year, x[-1])], y + [y[-1]], where="post", color=color, lw=2,
                 label=label)
         for r, yy in zip(side.itertuples(index=False), y, strict=True):
             known = pd.notna(r.cow_level)
-            ax.plot(r.year, yy, marker=PRECISION_MARKERS[r.precision], ms=7, color=color,
+            ax.plot(r.year, yy, marker=style.PRECISION_MARKERS[r.precision], ms=7, color=color,
                     markerfacecolor=color if known else "white", markeredgewidth=1.5)
             rank = r.envoy_rank if pd.notna(r.envoy_rank) else "rank not stated"
             ax.annotate(f"{r.from_date}: {r.level}\n({rank})", (r.year, yy), xytext=(4, 6),
@@ -655,10 +377,10 @@ def representation_levels(levels: pd.DataFrame, sides: dict[str, str], title: st
     if len(levels):
         ax.set_xlim(levels["year"].min() - 5, max(end_year, levels["year"].max()) + 5)
     ax.set_ylim(0.5, 3.7)
-    ax.set_yticks(list(COW_LABELS), list(COW_LABELS.values()))
+    ax.set_yticks(list(style.COW_LABELS), list(style.COW_LABELS.values()))
     ax.set_xlabel("Year (calendar year)")
     ax.set_ylabel("Head of mission (COW level)")
     if len(levels):
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    _finish(fig, title, note)
+    style.finish(fig, title, note)
     return fig

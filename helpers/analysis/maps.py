@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.analysis import charts, profile
+from helpers.analysis import profile, style
 from helpers.core import paths, places
 from helpers.core.exceptions import DataError, ParameterError
 from helpers.core.schema import REGIONS
@@ -391,7 +391,7 @@ def draw_posts_map(table: pd.DataFrame, subject: str, note: str, regions: Sequen
     _land(ax, limits, highlight, (limits[1] - limits[0]) / (map_width * 72) * SIMPLIFY_POINTS)
 
     for r in _lines(table).itertuples(index=False):
-        color = charts.POST_COLORS[r.kind]
+        color = style.POST_COLORS[r.kind]
         ax.plot([r.longitude, r.served_longitude], [r.latitude, r.served_latitude], ls="--",
                 lw=1.1, color=color, zorder=2)
         ax.plot(r.served_longitude, r.served_latitude, marker="o", ms=4, ls="",
@@ -402,7 +402,7 @@ def draw_posts_map(table: pd.DataFrame, subject: str, note: str, regions: Sequen
         g = groups[groups["direction"] == direction]
         if len(g):
             ax.scatter(g["longitude"], g["latitude"], s=AREA_PER_POST * g["posts"],
-                       marker=MARKERS[direction], c=[charts.POST_COLORS[k] for k in g["kind"]],
+                       marker=MARKERS[direction], c=[style.POST_COLORS[k] for k in g["kind"]],
                        edgecolors="white", linewidths=0.7, zorder=3, alpha=0.9)
 
     ax.set_xlim(limits[0], limits[1])
@@ -421,7 +421,7 @@ def draw_posts_map(table: pd.DataFrame, subject: str, note: str, regions: Sequen
 
     _legend(ax, groups, _lines(table), sides)
     scope = "the world" if not regions else ", ".join(regions)
-    charts._finish(fig, title or f"Diplomatic posts by city: {scope}",
+    style.finish(fig, title or f"Diplomatic posts by city: {scope}",
                    note.rstrip(".") + ". " + data_credit())
     return fig
 
@@ -432,9 +432,9 @@ def _legend(ax, groups: pd.DataFrame, lines: pd.DataFrame, sides: dict[str, str]
 
     kinds = set(groups["kind"]) | set(lines["kind"])
     handles = [Line2D([], [], marker="o", ls="", color=c, label=k, ms=7)
-               for k, c in charts.POST_COLORS.items() if k in kinds]
+               for k, c in style.POST_COLORS.items() if k in kinds]
     handles += [Line2D([], [], marker=MARKERS[d], ls="", color="#777777", ms=7,
-                       label=charts._wrap(sides[d], 26))
+                       label=style.wrap(sides[d], 26))
                 for d in MARKERS if d in set(groups["direction"])]
     for n in sorted({1, int(groups["posts"].max())} if len(groups) else ()):
         handles.append(Line2D([], [], marker="o", ls="", color="#BBBBBB",
@@ -443,7 +443,7 @@ def _legend(ax, groups: pd.DataFrame, lines: pd.DataFrame, sides: dict[str, str]
     if len(lines):
         handles.append(Line2D([], [], ls="--", color="#555555", marker="o", ms=4,
                               markerfacecolor="white", markevery=[1],
-                              label=charts._wrap("non-resident: hub city to the country "
+                              label=style.wrap("non-resident: hub city to the country "
                                                  "served", 26)))
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False,

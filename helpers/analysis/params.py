@@ -27,9 +27,10 @@ from typing import Any
 
 from helpers.core import paths
 from helpers.core.exceptions import ParameterError
+from helpers.core import schema
 from helpers.core.schema import EVENT_KINDS, POST_TYPES, REGIONS
 
-DIRECTIONS = ("abroad", "inward", "both")
+DIRECTIONS = (*schema.DIRECTIONS, "both")  # a parameter may ask for both sides at once
 SCALES = ("millions", "billions")
 _TYPES = {"list": list, "int": int, "str": str, "bool": bool, "float": float, "dict": dict}
 _CACHE_DIR = paths.PARAMETER_CACHE

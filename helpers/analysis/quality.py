@@ -117,12 +117,11 @@ def identification(relations: pd.DataFrame, statements: pd.DataFrame) -> pd.Data
 
 
 def precision_table(relations: pd.DataFrame) -> pd.DataFrame:
-    """Rows per region by precision of the date relations began: day, month, year or none."""
+    """Rows per region by precision of the date relations began: one column per precision,
+    finest first, and ``none`` (no date), so no row is left out of the sums."""
     level = relations["established_precision"].astype("string").fillna("none")
-    # "decade" (the 1820s) is rare: a column only when some row has it
-    levels = [p for p in PRECISION_LEVELS if p != "decade" or (level == "decade").any()]
     table = pd.crosstab(relations["region"].astype(str), level).reindex(
-        columns=levels, fill_value=0)
+        columns=list(PRECISION_LEVELS), fill_value=0)
     table = table.reindex([r for r in REGIONS if r in table.index])
     table["rows"] = table.sum(axis=1)
     table.index.name, table.columns.name = "region", None
@@ -267,6 +266,26 @@ def checks(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- sentences for the notebook
 # Every value from the sources goes through escape_md (see helpers.core.text).
+
+
+_PRECISION_WORDS = {"day": "to the day", "month": "to the month", "year": "only to the year",
+                    "decade": "only to the decade", "none": "missing"}
+
+
+def describe_precision(precision: pd.DataFrame) -> str:
+    """How precisely the dates relations began are known, every precision counted, and the best
+    dated region: the sentence under the precision chart."""
+    if not len(precision):
+        return "No table row matches these parameters, so there is nothing to draw."
+    totals = precision[list(PRECISION_LEVELS)].sum()
+    parts = [f"{_PRECISION_WORDS.get(p, p)} for **{int(totals[p])}**"
+             for p in PRECISION_LEVELS if totals[p] or p in ("day", "none")]
+    known = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    best = precision.assign(dated=1 - precision["none"] / precision["rows"]).sort_values(
+        ["dated", "region"], ascending=[False, True]).iloc[0]
+    return (f"Of **{int(precision['rows'].sum())}** table rows, the date relations began is "
+            f"known {known}. The best dated region is **{escape_md(best['region'])}** "
+            f"({best['dated']:.0%} of its rows have a date).")
 
 
 def describe_status(statements: pd.DataFrame, by_source: pd.DataFrame,

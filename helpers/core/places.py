@@ -21,7 +21,6 @@ from pathlib import Path
 
 from helpers.core.paths import GEONAMES_CACHE, REFERENCE
 
-REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
 _CONTINENT_TO_REGION = {"America": "Americas"}
 # UN observer states count as states a partner can be; other non-members are territories.
 _OBSERVER_STATES = frozenset({"PSE", "VAT"})

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from helpers.analysis import charts, compute, maps
+from helpers.analysis import compute, maps, outputs, style
 from helpers.core import paths
 from helpers.core.exceptions import DataError, ParameterError
 
@@ -125,7 +125,7 @@ def test_natural_earth_countries_coded_minus_99_get_their_iso3_from_the_name():
 
 def test_the_csv_behind_the_figure_lists_every_post(small, tmp_path):
     table = maps.place_posts(small)
-    charts.record(table, "posts-map", tmp_path)
+    outputs.record(table, "posts-map", tmp_path)
     with open(tmp_path / "posts-map.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(small)
@@ -148,12 +148,12 @@ def test_markers_are_sized_by_the_number_of_posts_and_coloured_by_type(small):
     sofia = table[table["city"] == "Sofia"].iloc[0]
     at_lima = _at(markers["abroad"], lima["longitude"], lima["latitude"])
     assert list(at_lima["size"]) == [2 * maps.AREA_PER_POST]  # two embassies in one city
-    assert list(at_lima["color"]) == [charts.POST_COLORS["embassy"].lower()]
+    assert list(at_lima["color"]) == [style.POST_COLORS["embassy"].lower()]
     at_mendoza = _at(markers["abroad"], mendoza["longitude"], mendoza["latitude"])
     assert list(at_mendoza["size"]) == [maps.AREA_PER_POST]
-    assert list(at_mendoza["color"]) == [charts.POST_COLORS["consulate-general"].lower()]
+    assert list(at_mendoza["color"]) == [style.POST_COLORS["consulate-general"].lower()]
     at_sofia = _at(markers["abroad"], sofia["longitude"], sofia["latitude"])
-    assert list(at_sofia["color"]) == [charts.POST_COLORS["closed"].lower()]
+    assert list(at_sofia["color"]) == [style.POST_COLORS["closed"].lower()]
     at_santiago = _at(markers["inward"], santiago["longitude"], santiago["latitude"])
     assert list(at_santiago["size"]) == [2 * maps.AREA_PER_POST]
     plt.close(fig)
@@ -289,7 +289,7 @@ def test_a_real_region_view_holds_its_posts_and_leaves_lima_out(real):
     missions, relations, sources = real
     posts = compute.select_missions(missions, relations, ["Europe"], "both", [], True)
     table = maps.place_posts(posts)
-    fig = maps.draw_posts_map(table, "Peru", charts.source_note(posts),
+    fig = maps.draw_posts_map(table, "Peru", outputs.source_note(posts),
                               regions=["Europe"])
     west, east = fig.axes[0].get_xlim()
     south, north = fig.axes[0].get_ylim()
@@ -303,5 +303,5 @@ def test_a_real_region_view_holds_its_posts_and_leaves_lima_out(real):
 def test_the_world_map_of_every_real_post_stays_small(real):
     missions, _relations, sources = real
     fig = maps.draw_posts_map(maps.place_posts(missions), "Peru",
-                              charts.source_note(missions))
+                              outputs.source_note(missions))
     assert len(_svg(fig)) < 150_000

@@ -14,7 +14,7 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.analysis import charts, compute, maps, profile, quality
+from helpers.analysis import compute, maps, outputs, profile, quality
 from helpers.core import paths, places
 from helpers.report import export
 
@@ -108,7 +108,7 @@ def nullable() -> pd.DataFrame:
 
 def test_a_table_shows_missing_values_as_empty_cells_in_pandas_own_html():
     frame = nullable()
-    html = charts.table_html(frame)
+    html = outputs.table_html(frame)
     assert "&lt;NA&gt;" not in html and html.count("<td></td>") == 3
     assert html.replace("<td></td>", "<td>&lt;NA&gt;</td>") == frame._repr_html_()
     assert '<table border="1" class="dataframe">' in html
@@ -120,7 +120,7 @@ def test_the_kernel_displays_tables_without_na():
 
     shell = InteractiveShell.instance()
     try:
-        charts.setup()
+        outputs.setup()
         data, _ = shell.display_formatter.format(nullable())
     finally:
         InteractiveShell.clear_instance()

@@ -9,7 +9,7 @@ import papermill as pm
 import pytest
 from notebook_runs import validate_as_the_kernel, validation_call
 
-from helpers.analysis import charts, params
+from helpers.analysis import outputs, params
 from helpers.core import exceptions, paths
 from helpers.core.exceptions import ParameterError
 from helpers.data import descriptor
@@ -105,7 +105,7 @@ def test_an_output_dir_that_is_a_file_is_refused_naming_the_parameter(tmp_path):
 
 def test_an_output_dir_that_cannot_be_written_is_refused_naming_the_parameter():
     with pytest.raises(ParameterError) as info:
-        charts.output_dir("02-mission-coverage", "/proc/no-such-folder/figures")
+        outputs.output_dir("02-mission-coverage", "/proc/no-such-folder/figures")
     assert str(info.value).startswith("02-mission-coverage: parameter 'output_dir': cannot "
                                       "write figures to '/proc/no-such-folder/figures'")
 
