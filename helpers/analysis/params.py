@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.core import paths
+from helpers.core import paths, schema
 from helpers.core.exceptions import ParameterError
-from helpers.core import schema
 from helpers.core.schema import EVENT_KINDS, POST_TYPES, REGIONS
+from helpers.data import descriptor
 
 DIRECTIONS = (*schema.DIRECTIONS, "both")  # a parameter may ask for both sides at once
 SCALES = ("millions", "billions")
@@ -36,6 +36,8 @@ _TYPES = {"list": list, "int": int, "str": str, "bool": bool, "float": float, "d
 _CACHE_DIR = paths.PARAMETER_CACHE
 
 
+# The two rules below read tables through pandas: they import it when a value of theirs is
+# checked, so that checking the runner's config for the other notebooks stays light.
 def _trade_indicators() -> tuple[str, ...]:
     from helpers.analysis.compute import paired_indicators
 
@@ -50,9 +52,8 @@ def _partner_country(value: str) -> None:
 
 
 def _source_files() -> tuple[str, ...]:
-    from helpers.data.load import load_sources
-
-    return tuple(load_sources()["source"])
+    """The raw files of the processed folder, as its descriptor lists them."""
+    return tuple(s["file"] for s in descriptor.sources())
 
 
 def writable_folder(value: str) -> None:

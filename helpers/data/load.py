@@ -99,29 +99,5 @@ def load_events(folder=paths.PROCESSED):
     return load("events", folder)
 
 
-def load_memberships(folder=paths.PROCESSED):
-    return load("memberships", folder)
-
-
 def load_figures(folder=paths.PROCESSED):
     return load("figures", folder)
-
-
-def load_statements(folder=paths.PROCESSED):
-    return load("statements", folder)
-
-
-def load_unparsed(folder=paths.PROCESSED):
-    return load("unparsed", folder)
-
-
-def load_decisions(folder=paths.PROCESSED):
-    return load("decisions", folder)
-
-
-def load_sources(folder=paths.PROCESSED):
-    return load("sources", folder)
-
-
-def load_levels(folder=paths.PROCESSED):
-    return load("levels", folder)

@@ -58,7 +58,7 @@ def real():
     from helpers.data import load
 
     missions, relations = load.load_missions(), load.load_relations()
-    return missions, relations, load.load_sources()
+    return missions, relations, load.load("sources")
 
 
 def _svg(fig) -> bytes:
