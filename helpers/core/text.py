@@ -1,5 +1,4 @@
-"""Text made safe for Markdown: source text embedded in a notebook's Markdown output stays literal.
-"""
+"""Text made safe for Markdown: source text embedded in Markdown stays literal."""
 
 from __future__ import annotations
 
@@ -7,8 +6,6 @@ import re
 from typing import Any
 
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>#|~$&])")
-
-
 _LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # intraword _ is never emphasis
 
 
@@ -20,14 +17,17 @@ def escape_md(value: Any) -> str:
     so file names stay readable) and turns line breaks into spaces, so a value can never
     start a heading, a list or a table row. Missing values become the empty string.
     """
-    if value is None:
+    if is_missing(value):
         return ""
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):  # lists and the like are not missing
-        pass
     text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
     return _LONE_UNDERSCORE.sub(r"\\_", text)
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN, ``pd.NA`` or ``NaT`` (without importing pandas: the build does not need it)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):  # pd.NA has no truth value; arrays have several
+        return type(value).__name__ == "NAType"

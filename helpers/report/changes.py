@@ -11,12 +11,13 @@ look changed.
 from __future__ import annotations
 
 import csv
-import html
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from helpers.core import templates
 
 
 @dataclass(frozen=True)
@@ -160,36 +161,30 @@ def compare(old: Path, new: Path) -> dict[str, list[Change]]:
             for title, find in SECTIONS}
 
 
+@dataclass(frozen=True)
+class Listing:
+    """The changes between two runs' data, as the pages list them."""
+
+    previous: str  # the run compared with
+    sections: tuple[tuple[str, tuple[Change, ...]], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(len(found) for _, found in self.sections)
+
+
+def listing(previous: str, changes: dict[str, list[Change]]) -> Listing:
+    return Listing(previous, tuple((title, tuple(found)) for title, found in changes.items()))
+
+
 def section(previous: str, changes: dict[str, list[Change]], link: bool = True) -> str:
     """The HTML section listing the changes (every source text escaped)."""
-    e = html.escape
-    total = sum(len(v) for v in changes.values())
-    parts = [f"<section id='changes'><h2>What changed since run <code>{e(previous)}</code></h2>",
-             f"<p>The data changed: {total} change{'s' if total != 1 else ''} in partners, "
-             "posts, events and figures" + (" (also in <a href='changes.html'>changes.html"
-                                            "</a>)" if link else "") + ".</p>"]
-    for title, found in changes.items():
-        if not found:
-            parts.append(f"<h3>{e(title)}</h3><p>No change.</p>")
-            continue
-        parts.append(f"<h3>{e(title)}</h3><ul>")
-        for c in found:
-            before = f" (was {e(c.before)})" if c.before and c.before != c.where else ""
-            parts.append(f"<li class='{e(c.kind.replace(' ', '-'))}'><strong>{e(c.kind)}"
-                         f"</strong>: {e(c.text)} <code>{e(c.where)}</code>{before}</li>")
-        parts.append("</ul>")
-    parts.append("</section>\n")
-    return "\n".join(parts)
+    return templates.render("landing/changes_section.html.j2", previous=previous,
+                            changes=listing(previous, changes), link=link)
 
 
 def write_page(path: Path, run_id: str, previous: str, changes: dict[str, list[Change]]) -> None:
     """changes.html: the same listing as a page of its own."""
-    e = html.escape
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Changes in run {e(run_id)}</title>
-<style>body{{font-family:sans-serif;margin:2em}}code{{color:#555}}</style></head><body>
-<h1>Changes in the data: run <code>{e(run_id)}</code></h1>
-<p><a href="index.html">Back to the reports</a></p>
-{section(previous, changes, link=False)}</body></html>
-"""
+    page = templates.render("landing/changes.html.j2", run_id=run_id, previous=previous,
+                            changes=listing(previous, changes))
     Path(path).write_text(page, encoding="utf-8")

@@ -6,7 +6,6 @@ so the same inputs give the same bytes.
 from __future__ import annotations
 
 import base64
-import html
 import io
 import json
 import platform
@@ -14,10 +13,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from helpers.core import paths
+from markupsafe import Markup
+
+from helpers.core import paths, templates
 from helpers.core.exceptions import ProjectError
 from helpers.data import descriptor
 from helpers.data.descriptor import data_hash
+from helpers.report import changes as changes_module
 from helpers.report.export import load_sources, or_error, readable, sources_html
 from helpers.report.inputs import package_versions
 
@@ -115,100 +117,41 @@ def _notebook_title(notebook: str) -> str:
     return ""
 
 
-def _card(run_dir: Path, o: Any) -> str:
-    e = html.escape
-    name = e(o.name)
+def _card(run_dir: Path, o: Any) -> dict:
+    """What a report's card shows: its thumbnail, parameters, status and links."""
     failed = o.status != "ok"
     reused = getattr(o, "reused_from", "") or ""
-    thumb = "" if failed else _thumbnail(run_dir, o.name)
-    image = (f"<a href=\"{name}.html\"><img src=\"{thumb}\" alt=\"First figure of {name}\">"
-             "</a>" if thumb else "<div class='no-figure'>no figure</div>")
-    params = ", ".join(f"{k}: {readable(v)}" for k, v in sorted(o.parameters.items()))
-    status = "failed" if failed else ("reused" if reused else "executed")
-    said = f"reused from {reused}" if reused else status
-    error = f"<pre class='error'>{e(o.error)}</pre>" if failed else ""
-    return (f"<article class='card {status}'>{image}<h3><a href=\"{name}.html\">{name}</a></h3>"
-            f"<p class='params'>{e(params) or 'the notebook&#x27;s defaults'}</p>"
-            f"<p class='status'>{e(said)}</p>{error}"
-            f"<p class='files'><a href=\"{name}.html\">report</a> · "
-            f"<a href=\"{name}.ipynb\">notebook</a></p></article>")
+    return dict(name=o.name, thumb="" if failed else _thumbnail(run_dir, o.name),
+                params=", ".join(f"{k}: {readable(v)}" for k, v in sorted(o.parameters.items())),
+                status="failed" if failed else ("reused" if reused else "executed"),
+                said=f"reused from {reused}" if reused else ("failed" if failed else "executed"),
+                error=o.error if failed else "")
 
 
-_INDEX_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:72em;
-padding:0 1em;color:#1f2328}
-h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em}h3{font-size:1em;margin:.4em 0}
-.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(16em,1fr));gap:1em}
-.figures table{border-collapse:collapse;width:100%;font-size:.9em;align-self:start}
-.figures caption{font-weight:bold;text-align:left;padding-bottom:.3em}
-.figures td{border-bottom:1px solid #eee;padding:2px 4px}.figures td.n{text-align:right}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(15em,1fr));gap:1em}
-.card{border:1px solid #d0d7de;border-radius:6px;padding:.6em;background:#fff}
-.card img{max-width:100%;height:auto;display:block;border:1px solid #eee}
-.card.failed{border-color:#b00020;background:#fff5f5}
-.card .status{font-size:.85em;color:#555}.card .params{font-size:.85em;margin:.2em 0}
-.card pre.error{white-space:pre-wrap;font-size:.8em;color:#b00020;max-height:12em;overflow:auto}
-.no-figure{height:5em;display:flex;align-items:center;justify-content:center;color:#888;
-background:#f6f8fa}
-footer{margin-top:2.5em;border-top:1px solid #d0d7de;font-size:.85em;color:#444}
-footer code{word-break:break-all}
-"""
-
-
-def write_index(run_dir: Path, outcomes: list, hide_code: bool, changes_html: str = "") -> Path:
+def write_index(run_dir: Path, outcomes: list, hide_code: bool,
+                changes: changes_module.Listing | None = None) -> Path:
     """Write ``run_dir/index.html``, the landing page of a run; return its path.
 
     ``outcomes`` are the runner's ``Outcome`` records (name, notebook, parameters, status,
-    error and, when present, ``reused_from``). ``changes_html`` is a trusted HTML fragment
-    placed at the top (what changed since the previous run). The page has no run id and no
-    durations, so the same inputs give the same bytes.
+    error and, when present, ``reused_from``); ``changes`` lists what changed in the data since
+    the previous run. The page has no run id and no durations, so the same inputs give the
+    same bytes. Rendered from ``helpers/templates/landing/index.html.j2``.
     """
-    e = html.escape
     run_dir = Path(run_dir)
-    subject = subject_name()
     failed = [o for o in outcomes if o.status != "ok"]
-    sections = []
-    if changes_html:
-        sections.append(f"<section class='changes'>{changes_html}</section>")
     figures = or_error(headline_figures)
-    groups = (f"<p class='error'>The dataset could not be read: {e(figures)}</p>"
-              if isinstance(figures, str) else "".join(
-                  f"<table><caption>{e(heading)}</caption>"
-                  + "".join(f"<tr><td>{e(label)}</td><td class='n'>{n}</td></tr>"
-                            for label, n in rows)
-                  + "</table>" for heading, rows in figures))
-    sections.append(f"<section><h2>The dataset</h2><div class='figures'>{groups}</div>"
-                    "</section>")
-    if failed:
-        cards = "".join(_card(run_dir, o) for o in failed)
-        sections.append(f"<section id='failed'><h2>Failed reports ({len(failed)})</h2>"
-                        f"<div class='cards'>{cards}</div></section>")
-    notebooks = list(dict.fromkeys(o.notebook for o in outcomes if o.status == "ok"))
-    for notebook in sorted(notebooks):
+    groups = []
+    for notebook in sorted(dict.fromkeys(o.notebook for o in outcomes if o.status == "ok")):
         ok = [o for o in outcomes if o.notebook == notebook and o.status == "ok"]
-        title = _notebook_title(notebook)
-        cards = "".join(_card(run_dir, o) for o in ok)
-        sections.append(f"<section id='{e(notebook)}'><h2>{e(notebook)}"
-                        + (f": {e(title)}" if title else "") + f"</h2><div class='cards'>"
-                        f"{cards}</div></section>")
-    versions = ", ".join(f"{e(k)} {e(v or 'not installed')}" for k, v in
-                         {"python": platform.python_version(), **package_versions()}.items())
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Foreign relations of {e(subject)}: reports</title>
-<style>{_INDEX_CSS}</style></head><body>
-<header><h1>Foreign relations of {e(subject)}: reports</h1>
-<p>{len(outcomes)} reports, {len(failed)} failed. Code cells are
-{'hidden' if hide_code else 'shown'} in the reports. The run id, durations and every file's
-checksum are in <a href="manifest.json">manifest.json</a>.</p></header>
-{chr(10).join(sections)}
-<footer><h2>Provenance</h2>
-{sources_html(or_error(load_sources))}
-<p>Data package sha256 <code>{e(data_hash())}</code>.</p>
-<p>Packages: {versions}.</p></footer>
-</body></html>
-"""
+        groups.append((notebook, _notebook_title(notebook), [_card(run_dir, o) for o in ok]))
+    versions = {"python": platform.python_version(), **package_versions()}
+    page = templates.render(
+        "landing/index.html.j2", subject=subject_name(), total=len(outcomes),
+        failed=[_card(run_dir, o) for o in failed], hide_code=hide_code, changes=changes,
+        figures=[] if isinstance(figures, str) else figures,
+        figures_error=figures if isinstance(figures, str) else "", groups=groups,
+        sources=Markup(sources_html(or_error(load_sources))), data_hash=data_hash(),
+        versions=[(k, v or "not installed") for k, v in versions.items()])
     path = run_dir / "index.html"
     path.write_text(page, encoding="utf-8")
     return path

@@ -93,13 +93,13 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
     shutil.copytree(paths.PROCESSED, tmp / DATA_COPY, copy_function=shutil.copyfile,
                     ignore=lambda d, names: [n for n in names if not (
                         n.endswith(".csv") or n == "datapackage.json")])
-    listing = ""
+    listing = None
     last = previous[-1] if previous else None
     if (last is not None and (last / DATA_COPY).is_dir()
             and read_manifest(last).get("data_sha256") not in (None, inputs.data)):
         found = changes.compare(last / DATA_COPY, tmp / DATA_COPY)
         changes.write_page(tmp / "changes.html", run_id, last.name, found)
-        listing = changes.section(last.name, found)
+        listing = changes.listing(last.name, found)
     landing.write_index(tmp, ordered, hide_code, listing)
     write_manifest(tmp, run_id, ordered, started, config, inputs, keys, jobs)
     final = out / run_id

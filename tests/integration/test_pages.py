@@ -20,7 +20,7 @@ import pytest
 from helpers.analysis import profile
 from helpers.core import paths, text
 from helpers.data import descriptor
-from helpers.report import export, landing
+from helpers.report import changes, export, landing
 
 # one report of each notebook: what the offline test and the browser test open
 ONE_OF_EACH = ("timeline-oceania", "coverage-europe", "trade-millions", "profile-usa",
@@ -234,9 +234,12 @@ def test_the_index_shows_figures_cards_failures_first_and_provenance(run_dir, tm
                 outcome("coverage-europe", "02-mission-coverage", {"regions": ["Europe"]}),
                 outcome("timeline-oceania", "01-relation-timeline", {"regions": ["Oceania"]},
                         status="failed", error="DataError: figures.csv is missing <here>")]
-    path = landing.write_index(run, outcomes, True, changes_html="<p id='changed'>2 new</p>")
+    listing = changes.listing("20260101T000000Z-1", {"Posts": [changes.Change(
+        "post opened", "Peru has an embassy in <b>Accra</b>", "article.txt", "12")]})
+    path = landing.write_index(run, outcomes, True, changes=listing)
     page = path.read_text(encoding="utf-8")
-    assert page.index("id='changed'") < page.index("The dataset") < page.index(
+    assert "Peru has an embassy in &lt;b&gt;Accra&lt;/b&gt;" in page  # source text stays text
+    assert page.index("id='changes'") < page.index("The dataset") < page.index(
         "Failed reports (1)") < page.index(
         "02-mission-coverage: How is the subject country represented")
     assert "DataError: figures.csv is missing &lt;here&gt;" in page

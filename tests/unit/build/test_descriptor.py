@@ -139,3 +139,16 @@ def test_a_broken_descriptor_names_the_file_and_how_to_rebuild(chile_build, tmp_
         descriptor.subject(folder)
     assert str(info.value).startswith(f"{folder / paths.DESCRIPTOR_NAME} is not a descriptor")
     assert str(info.value).endswith(descriptor.REBUILD)
+
+
+def test_manifest_text_reaches_the_data_readme_as_text_never_as_markup_or_a_link(built):
+    d = json.loads((built / paths.DESCRIPTOR_NAME).read_text(encoding="utf-8"))
+    d["sources"][0] = {**d["sources"][0], "title": "<script>alert(1)</script> *bold* | cell",
+                       "path": "javascript:alert(1)", "publisher": "[x](https://evil.example)"}
+    readme = render_readme(d)
+    assert "<script>" not in readme and "javascript:" not in readme
+    row = next(line for line in readme.splitlines() if line.startswith(
+        f"| `{d['sources'][0]['file']}` |"))
+    assert "\\<script\\>alert(1)\\</script\\> \\*bold\\* \\| cell" in row  # shown, not run
+    assert "\\[x\\](https://evil.example)" in row  # not a link
+    assert row.count(" | ") == 5  # the injected | did not add a column
