@@ -12,13 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from documents import ARTICLE, FACT_SHEET
 
 from helpers.build.pipeline import build
 from helpers.build.statements import read_article, read_fact_sheet
 from helpers.core import paths, schema
 
-ARTICLE = "foreign_relations_of_peru.txt"
-FACT_SHEET = "us_relations_with_peru_2018.txt"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -10,8 +10,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from helpers.build.sources import read_manifest
+from helpers.core import paths
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"  # documents written for the tests
 CORPUS = Path(__file__).resolve().parent / "corpus"  # real articles (see corpus/README.md)
+
+_SOURCES = {s.kind: s.file for s in read_manifest(paths.RAW).sources}
+ARTICLE, FACT_SHEET, RECORD = _SOURCES["article"], _SOURCES["fact-sheet"], _SOURCES["record"]
 
 HEADER = ("Country", "Formal Relations Began", "Notes")
 

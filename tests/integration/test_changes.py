@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 
+from documents import ARTICLE
 from runner_runs import cli, config
 
 from helpers.build.pipeline import build
 from helpers.report import changes
-
-ARTICLE = "foreign_relations_of_peru.txt"
 
 
 def _edited_sources(raw_copy) -> None:

@@ -106,12 +106,6 @@ def test_a_foreign_key_is_declared_only_where_it_holds(chile_build, tmp_path):
     assert [k["fields"] for k in missions["schema"]["foreignKeys"]] == ["source"]
 
 
-def test_the_descriptor_is_byte_identical_on_every_rebuild(chile_build, tmp_path):
-    build(raw=CHILE, out=tmp_path)
-    assert (tmp_path / paths.DESCRIPTOR_NAME).read_bytes() == (
-        chile_build / paths.DESCRIPTOR_NAME).read_bytes()
-
-
 def test_the_data_readme_is_rendered_from_the_descriptor_alone(built):
     d = _descriptor(built)
     assert (built / "README.md").read_text(encoding="utf-8") == (

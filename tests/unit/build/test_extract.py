@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from documents import ARTICLE, FACT_SHEET, RECORD
+
 from helpers.build.extract import (
     membership_subjects,
     parse_events,
@@ -17,9 +19,6 @@ from helpers.build.extract import (
 )
 from helpers.core.schema import QUALIFIERS
 
-ARTICLE = "foreign_relations_of_peru.txt"
-FACT_SHEET = "us_relations_with_peru_2018.txt"
-RECORD = "us_recognition_relations_peru_rdcr.xml"
 
 ARGENTINA = ("Peru has an embassy in Buenos Aires and consulates-general in Córdoba, La Plata and "
              "Mendoza.")
@@ -214,16 +213,6 @@ def test_the_republic_of_korea_row_is_south_korea(rows):
     assert (korea["established"], korea["established_precision"]) == ("1963-04-01", "day")
 
 
-def test_the_us_row_takes_the_day_from_the_record_and_keeps_both_years(rows, fact_sheet_lines):
-    (us,) = rows("relations", line=89)
-    assert (us["iso3"], us["resolution"]) == ("USA", "stated")
-    assert (us["established"], us["established_precision"]) == ("1827-05-21", "day")
-    assert (us["established_source"], us["established_line"]) == (RECORD, "68")
-    assert "established diplomatic relations with Peru in 1827" in fact_sheet_lines[10 - 1]
-    assert f"1827 (year) {FACT_SHEET}:10, same year" in us["established_alternatives"]
-    assert f"1826 (year) {RECORD}:22, other year" in us["established_alternatives"]
-
-
 def test_a_row_naming_no_country_is_unresolved_with_its_alphabetical_neighbours(rows):
     (row,) = rows("relations", line=38)
     assert (row["iso3"], row["partner"], row["resolution"]) == ("", "", "unresolved")
@@ -334,13 +323,6 @@ def test_years_inside_figures_are_not_events(rows):
 def test_treaties_in_two_years_give_two_events(rows):
     got = [(e["date"], e["kind"]) for e in rows("events", line=58, sentence=4)]
     assert got == [("1952", "agreement"), ("1954", "agreement")]
-
-
-def test_every_figure_has_a_unit_and_a_qualifier(tables):
-    assert tables["figures"]
-    for f in tables["figures"]:
-        assert f["unit"], f
-        assert f["qualifier"] in QUALIFIERS, f
 
 
 def test_every_statement_figure_has_a_unit_and_a_qualifier(article_doc, fact_sheet_doc):

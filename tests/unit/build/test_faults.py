@@ -7,15 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from documents import FIXTURES, grid, snapshot, write_source
+from documents import ARTICLE, FACT_SHEET, FIXTURES, grid, snapshot, write_source
 
 from helpers.build import pipeline
 from helpers.build.pipeline import build
 from helpers.core import paths, schema
 from helpers.core.exceptions import ProjectError, SourceError
 
-ARTICLE = "foreign_relations_of_peru.txt"
-FACT_SHEET = "us_relations_with_peru_2018.txt"
 CHILE = FIXTURES / "chile"
 
 

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from documents import grid, write_source
+from documents import ARTICLE, grid, write_source
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +20,6 @@ from helpers.build.pipeline import build
 from helpers.core import paths
 from helpers.core.exceptions import ProjectError
 
-ARTICLE = "foreign_relations_of_peru.txt"
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

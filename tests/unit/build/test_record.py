@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from documents import ARTICLE, FACT_SHEET, RECORD
+
 from helpers.analysis import charts, profile, quality
 from helpers.build.dates import find_dates
 from helpers.build.events import classify, parse_events
@@ -17,9 +19,6 @@ from helpers.build.reconcile import choose, reconcile_relations
 from helpers.build.sources import Subject
 from helpers.core.claims import Claim, parse_claims
 
-RECORD = "us_recognition_relations_peru_rdcr.xml"
-FACT_SHEET = "us_relations_with_peru_2018.txt"
-ARTICLE = "foreign_relations_of_peru.txt"
 
 
 # ---------------------------------------------------------------- events of the record

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from documents import ARTICLE, FACT_SHEET
+
 from helpers.build.pipeline import READERS, build
 from helpers.build.sources import read_manifest, read_source, sha256_of
 from helpers.core import paths
 from helpers.core.exceptions import ChecksumError, SourceError
 
-ARTICLE = "foreign_relations_of_peru.txt"
-FACT_SHEET = "us_relations_with_peru_2018.txt"
 
 
 def test_the_manifest_names_the_subject_and_the_three_sources():

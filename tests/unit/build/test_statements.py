@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from documents import ARTICLE
+
 from helpers.build.statements import clean, read_article, split_sentences
 from helpers.core import schema
 
-ARTICLE = "foreign_relations_of_peru.txt"
 REFERENCES = 240  # line of the "References" heading in the article
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from documents import ARTICLE
+
 from helpers.build.statements import read_article
 from helpers.build.tables import parse_table
 from helpers.core import schema
 from helpers.core.exceptions import SourceError
 
-ARTICLE = "foreign_relations_of_peru.txt"
 AFRICA = (10, 27)  # first and last line of the Africa table in the article
 ASIA = (101, 133)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from documents import RECORD
+
 from helpers.build.dates import find_dates
 from helpers.build.pipeline import build
 from helpers.build.tei import read_tei
 from helpers.core import paths
 from helpers.core.exceptions import SourceError
 
-RECORD = "us_recognition_relations_peru_rdcr.xml"
 
 
 def _lines(text: str) -> list[str]:

@@ -79,7 +79,7 @@ def test_every_loader_returns_the_schema_columns_with_their_types(built, tables)
     kinds = {"category": pd.CategoricalDtype, "int": pd.Int64Dtype, "float": pd.Float64Dtype,
              "bool": pd.BooleanDtype}
     for name, table in schema.TABLES.items():
-        frame = getattr(load, f"load_{name}")(built)
+        frame = load.load(name, built)
         assert list(frame.columns) == table.names, name
         assert len(frame) == len(tables[name]), name
         for col in table.columns:
@@ -199,7 +199,3 @@ def test_an_unknown_table_name_lists_the_tables():
     with pytest.raises(DataError) as info:
         load.load("embassies")
     assert "relations, missions" in str(info.value)
-
-
-def test_load_all_gives_every_table(built):
-    assert set(load.load_all(built)) == set(schema.TABLES)
