@@ -12,13 +12,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from documents import ARTICLE, FACT_SHEET
+from documents import ARTICLE, FACT_SHEET, FIXTURES
 
 from helpers.build.pipeline import build
 from helpers.build.statements import read_article, read_fact_sheet
 from helpers.core import paths, schema
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _read_csv(path: Path) -> list[dict]:
@@ -57,6 +55,18 @@ def peru_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built(peru_build) -> Path:
     return peru_build[0]
+
+
+@pytest.fixture(scope="session")
+def chile_built(tmp_path_factory):
+    """The other subject's fixture (tests/fixtures/chile) built once: (folder, counts)."""
+    out = tmp_path_factory.mktemp("chile")
+    return out, build(raw=FIXTURES / "chile", out=out)
+
+
+@pytest.fixture(scope="session")
+def chile_build(chile_built) -> Path:
+    return chile_built[0]
 
 
 @pytest.fixture(scope="session")

@@ -148,3 +148,7 @@ def output_dir(notebook: str, given: str) -> Path:
         raise ParameterError(f"{notebook}: parameter 'output_dir': cannot write figures to "
                              f"{str(out)!r} ({exc.strerror or exc})") from None
     return out
+
+
+# Importing this module makes the kernel display tables without <NA> (a no-op outside one).
+_register_table_display()

@@ -53,7 +53,7 @@ def _partner_country(value: str) -> None:
 
 def _source_files() -> tuple[str, ...]:
     """The raw files of the processed folder, as its descriptor lists them."""
-    return tuple(s["file"] for s in descriptor.sources())
+    return tuple(sorted(s["file"] for s in descriptor.sources()))
 
 
 def writable_folder(value: str) -> None:

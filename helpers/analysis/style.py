@@ -175,3 +175,7 @@ def wrap(text: str, width: int) -> str:
 
 
 
+
+
+# Importing the style sets it: every chart and map is drawn in it, in a notebook or a test.
+setup()

@@ -22,20 +22,12 @@ import pytest
 from documents import FIXTURES
 
 from helpers.analysis import params
-from helpers.build.pipeline import build
 from helpers.core import paths
 from helpers.core.exceptions import ParameterError
 
 CHILE = FIXTURES / "chile"
 # What the issue names; "USA" as a word (not "USAID"), case as written.
 BANNED = re.compile(r"Peru|Lima|\bUSA\b|2009|2016|Trade Promotion Agreement")
-
-
-@pytest.fixture(scope="module")
-def chile_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("chile")
-    build(raw=CHILE, out=out)
-    return out
 
 
 def _python_hits(path: Path) -> list[str]:

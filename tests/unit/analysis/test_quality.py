@@ -109,12 +109,24 @@ def test_unresolved_and_inferred_rows_name_their_candidates_and_evidence(frames)
 def test_precision_per_region_counts_every_row_once(frames):
     rel = frames["relations"]
     table = quality.precision_table(rel).set_index("region")
-    assert list(table.columns) == ["day", "month", "year", "none", "rows"]
+    assert list(table.columns) == ["day", "month", "year", "decade", "none", "rows"]
     assert table["rows"].sum() == len(rel)
+    assert (table.drop(columns="rows").sum(axis=1) == table["rows"]).all()  # none left out
     assert table["none"].sum() == rel["established"].isna().sum()
     europe = rel[rel["region"] == "Europe"]
     assert table.loc["Europe", "day"] == (europe["established_precision"] == "day").sum()
     assert table.loc["Africa", "none"] == table.loc["Africa", "rows"]  # no African row is dated
+
+
+def test_the_precision_sentence_counts_a_decade_date_and_names_the_best_dated_region(frames):
+    rel = frames["relations"].copy()
+    first = rel.index[rel["established_precision"] == "year"][0]
+    rel.loc[first, "established_precision"] = "decade"
+    text = quality.describe_precision(quality.precision_table(rel))
+    assert "only to the decade for **1**" in text
+    assert f"Of **{len(rel)}** table rows" in text and "The best dated region is **" in text
+    assert quality.describe_precision(quality.precision_table(rel.iloc[0:0])).startswith(
+        "No table row matches")
 
 
 # ---------------------------------------------------------------- one-source facts

@@ -26,9 +26,8 @@ def chile_dir() -> Path:
 
 
 @pytest.fixture(scope="module")
-def chile(chile_dir, tmp_path_factory, read_csv):
-    out = tmp_path_factory.mktemp("chile")
-    counts = build(raw=chile_dir, out=out)
+def chile(chile_built, read_csv):
+    out, counts = chile_built
     tables = {name: read_csv(out / t.file) for name, t in schema.TABLES.items()}
     return out, counts, tables
 

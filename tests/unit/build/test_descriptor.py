@@ -21,13 +21,6 @@ from helpers.data import descriptor
 CHILE = FIXTURES / "chile"
 
 
-@pytest.fixture(scope="module")
-def chile_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("chile")
-    build(raw=CHILE, out=out)
-    return out
-
-
 def _descriptor(folder: Path) -> dict:
     return json.loads((folder / paths.DESCRIPTOR_NAME).read_text(encoding="utf-8"))
 
