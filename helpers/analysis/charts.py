@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from helpers.analysis import compute, style
+from helpers.analysis import compute, style, trade
 
 
 def relations_timeline(dated: pd.DataFrame, note: str, start: int, end: int, subject: str):
@@ -190,8 +190,8 @@ def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: in
         style.empty(axes[0][0], "no indicators selected")
     for ax, r in zip(axes[0], growth.itertuples(index=False), strict=False):
         first, last = int(r.start_year), int(r.end_year)
-        a = compute.axis_value(r.start_value, r.unit, scale)
-        b = compute.axis_value(r.end_value, r.unit, scale)
+        a = trade.axis_value(r.start_value, r.unit, scale)
+        b = trade.axis_value(r.end_value, r.unit, scale)
         ax.plot([first, last], [a, b], color="#0072B2", lw=2,
                 ls="--" if r.bound != "exact" else "-")
         for year, value, raw, q in ((first, a, r.start_value, r.start_qualifier),
@@ -199,7 +199,7 @@ def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: in
             bound = q in ("more-than", "at-least")
             ax.plot(year, value, marker="o", ms=9, color="#0072B2",
                     markerfacecolor="white" if bound else "#0072B2", markeredgewidth=2)
-            label = compute.amount(raw, r.unit, scale, q)
+            label = trade.amount(raw, r.unit, scale, q)
             if bound:
                 ax.annotate("", xy=(year, value * 1.25), xytext=(year, value),
                             arrowprops=dict(arrowstyle="->", color="#D55E00", lw=1.8))
@@ -214,7 +214,7 @@ def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: in
         ax.set_ylim(0, top)
         ax.set_xlim(first - 3.5, last + 5.5)
         ax.set_xticks([first, last])
-        growth_text = compute.describe_growth(r._asdict())
+        growth_text = trade.describe_growth(r._asdict())
         ax.set_title(style.wrap(r.label, 34) + "\n" + style.wrap(f"growth: {growth_text}", 34),
                      fontsize=9)
         ax.set_xlabel("Year")

@@ -39,14 +39,14 @@ _CACHE_DIR = paths.PARAMETER_CACHE
 # The two rules below read tables through pandas: they import it when a value of theirs is
 # checked, so that checking the runner's config for the other notebooks stays light.
 def _trade_indicators() -> tuple[str, ...]:
-    from helpers.analysis.compute import paired_indicators
+    from helpers.analysis.trade import paired_indicators
 
     return tuple(paired_indicators())
 
 
 def _partner_country(value: str) -> None:
     """A name or ISO3 code of a country other than the subject (ValueError says why not)."""
-    from helpers.analysis.profile import check_partner
+    from helpers.analysis.countries import check_partner
 
     check_partner(value)
 

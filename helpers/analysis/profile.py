@@ -1,105 +1,23 @@
 """One partner's profile: everything the processed tables say about the subject and one country.
 
-``resolve_country`` reads a country as a person types it ("korea, south", "the U.S.", "KOR")
-with the same name tables the build uses (helpers.core.places). The other functions select the
-partner's records from the tables loaded through helpers.data.load, and describe them in words; they
-never parse raw text and never draw. A country the sources never mention gives empty tables,
-not an error: "the sources say nothing" is an answer.
+The functions select the partner's records from the tables loaded through helpers.data.load
+and describe them in words; they never parse raw text and never draw. A country the sources
+never mention gives empty tables, not an error: "the sources say nothing" is an answer.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-from functools import cache
-
 import pandas as pd
 
-from helpers.analysis import compute
+from helpers.analysis import compute, trade
 from helpers.core import places
-from helpers.core.exceptions import ParameterError
 from helpers.core.text import escape_md
-from helpers.data import descriptor, load
+from helpers.data import descriptor
 
-_THE = re.compile(r"^the\s+", re.IGNORECASE)
 NO_PARTNER = "no single partner"
+
+
 _UNIT_WORDS = {"multiple": " times", "percent": "%"}
-
-
-# ---------------------------------------------------------------- names
-
-
-def _spellings(text: str) -> list[str]:
-    """Ways to read a typed name: as typed, "korea, south" -> "south korea", without "the"."""
-    text = " ".join(text.split())
-    out = [text]
-    if text.count(",") == 1:
-        head, tail = (part.strip() for part in text.split(","))
-        out.append(f"{tail} {head}")
-    out += [_THE.sub("", s) for s in out]
-    return list(dict.fromkeys(s for s in out if s))
-
-
-@cache
-def _folded_names() -> dict[str, str]:
-    """Every country name folded to lower-case ASCII ("cote d'ivoire", "the u.s.") -> ISO3."""
-    out: dict[str, str] = {}
-    for name, iso3 in places.country_names().items():
-        out.setdefault(places.fold(name), iso3)
-    return out
-
-
-def find_country(text: str) -> str | None:
-    """ISO3 of a country name or code as typed (any case, any usual order), or None."""
-    for spelling in _spellings(text):
-        if len(spelling) == 3 and spelling.upper() in places.countries():
-            return spelling.upper()
-        iso3 = places.country_of(spelling) or _folded_names().get(places.fold(spelling))
-        if iso3:
-            return iso3
-    return None
-
-
-def closest_partners(text: str, relations: pd.DataFrame | None = None, n: int = 3) -> list[str]:
-    """Names of the sources' partners closest to a misspelt name or code (difflib), best first.
-
-    Partners come first; when none is close, every country's name is tried (more strictly), so
-    that "Norwey" still suggests Norway.
-    """
-    rel = load.load_relations() if relations is None else relations
-    named = rel.dropna(subset=["iso3"])
-    pools = [{**{places.fold(p): p for p in named["partner"]},
-              **{i.lower(): places.name_of(i) for i in named["iso3"]}},
-             {places.fold(n): places.name_of(i) for n, i in places.country_names().items()}]
-    for pool, cutoff in zip(pools, (0.6, 0.75), strict=True):
-        found = difflib.get_close_matches(places.fold(text), list(pool), n=n, cutoff=cutoff)
-        if found:
-            return list(dict.fromkeys(pool[f] for f in found))
-    return []
-
-
-def resolve_country(text: str, relations: pd.DataFrame | None = None) -> str:
-    """ISO3 of a country typed as a name or code; ParameterError with suggestions if none."""
-    iso3 = find_country(text) if isinstance(text, str) else None
-    if iso3:
-        return iso3
-    close = closest_partners(str(text), relations)
-    hint = (f"did you mean: {', '.join(close)}?" if close else
-            "give a country's name or ISO3 code, e.g. Chile or CHL")
-    raise ParameterError(f"{text!r} matches no country; {hint}")
-
-
-def check_partner(text: str) -> str:
-    """resolve_country, refusing the subject country itself (a profile is of a partner)."""
-    iso3 = resolve_country(text)
-    if iso3 == descriptor.subject().iso3:
-        raise ParameterError(f"{text!r} is {descriptor.subject().name}, the country whose "
-                             "relations the "
-                             "sources describe; give one of its partners")
-    return iso3
-
-
-# ---------------------------------------------------------------- the partner's records
 
 
 def _is(column: pd.Series, iso3: str) -> pd.Series:
@@ -189,9 +107,6 @@ def mentions_of(statements: pd.DataFrame, iso3: str) -> pd.DataFrame:
         lambda c: places.name_of(c) if pd.notna(c) else NO_PARTNER)).reset_index(drop=True)
 
 
-# ---------------------------------------------------------------- words
-
-
 possessive = compute.possessive  # "Chile's", "United States'"
 
 
@@ -205,10 +120,10 @@ def describe_figure(row) -> str:
     """'more than 525,000 persons per year (2018)': a figure in words, qualifier kept."""
     value, unit, q = float(row["value"]), row["unit"], row["qualifier"]
     if unit == "USD":
-        text = compute.money(value, "billions" if value >= 1e9 else "millions", q)
+        text = trade.money(value, "billions" if value >= 1e9 else "millions", q)
     else:
         amount = f"{value:,.0f}" if value == int(value) else f"{value:,g}"
-        text = f"{compute.QUALIFIER_WORDS.get(q, '')}{amount}{_UNIT_WORDS.get(unit, ' ' + unit)}"
+        text = f"{trade.QUALIFIER_WORDS.get(q, '')}{amount}{_UNIT_WORDS.get(unit, ' ' + unit)}"
     when = row["year"] if pd.notna(row["year"]) else row["period"]
     return text + (f" ({when})" if pd.notna(when) else "")
 
@@ -321,10 +236,6 @@ def summary(query: str, iso3: str, rows: pd.DataFrame, held: dict[str, int]) -> 
         **held)])
 
 
-# ---------------------------------------------------------------- sentences for the notebook
-# Every value from the sources goes through escape_md (see helpers.core.text).
-
-
 def describe_events(events: pd.DataFrame, name: str) -> str:
     """How many dated events concern the partner, from when to when, of which kinds."""
     name = escape_md(name)
@@ -372,9 +283,6 @@ def describe_mentions(mentions: pd.DataFrame, name: str) -> str:
     about = mentions["about"].value_counts(sort=False)
     return (f"**{len(mentions)}** other statement(s) name {escape_md(name)}: "
             + ", ".join(f"{n} about {escape_md(who)}" for who, n in about.items()) + ".")
-
-
-# ---------------------------------------------------------------- representation levels
 
 
 def levels_of(levels: pd.DataFrame, iso3: str) -> pd.DataFrame:

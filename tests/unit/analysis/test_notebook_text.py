@@ -14,7 +14,7 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.analysis import compute, maps, outputs, profile, quality
+from helpers.analysis import compute, maps, outputs, profile, quality, trade
 from helpers.core import paths, places
 from helpers.report import export
 
@@ -50,7 +50,7 @@ def test_paired_figures_escape_the_label_unit_and_agreement():
         "end_year": 2011, "bound": "at least", "multiple": 2.0, "cagr": 0.07177}])
     agreement = {"partner_iso3": "CHL", "year": 2006, "source": "notes_*x*.txt", "line": 4,
                  "summary": EVIL}
-    rendered = assert_inert(compute.describe_pairs(growth, "billions", agreement))
+    rendered = assert_inert(trade.describe_pairs(growth, "billions", agreement))
     assert "more than $2.00 billion" in rendered  # the escaped $ shows as a dollar sign
     assert "notes_*x*.txt" in rendered and "<li>" in rendered
 

@@ -15,7 +15,7 @@ import pytest
 from documents import ARTICLE, FACT_SHEET, RECORD
 from notebook_runs import execute, refusal
 
-from helpers.analysis import params, profile
+from helpers.analysis import countries, params, profile
 from helpers.core.exceptions import ParameterError
 
 NOTEBOOK = "04-country-profile"
@@ -27,13 +27,13 @@ NOTEBOOK = "04-country-profile"
 @pytest.mark.parametrize("typed", ["South Korea", "Republic of Korea", "KOR", "korea, south",
                                    "kor", "the Republic of Korea", "  south   korea "])
 def test_every_usual_spelling_of_south_korea_resolves_to_kor(typed):
-    assert profile.resolve_country(typed) == "KOR"
+    assert countries.resolve_country(typed) == "KOR"
 
 
 @pytest.mark.parametrize("typed", ["the U.S.", "The U.S.", "USA", "usa", "US", "United States",
                                    "the United States", "United States of America"])
 def test_every_usual_spelling_of_the_united_states_resolves_to_usa(typed):
-    assert profile.resolve_country(typed) == "USA"
+    assert countries.resolve_country(typed) == "USA"
 
 
 @pytest.mark.parametrize(("typed", "iso3"), [
@@ -42,24 +42,24 @@ def test_every_usual_spelling_of_the_united_states_resolves_to_usa(typed):
     ("Korea, Republic of", "KOR"), ("Norway", "NOR"),
 ])
 def test_case_accents_order_and_codes_do_not_matter(typed, iso3):
-    assert profile.resolve_country(typed) == iso3
+    assert countries.resolve_country(typed) == iso3
 
 
 def test_a_misspelt_partner_is_refused_with_the_closest_partner_suggested():
     with pytest.raises(ParameterError) as info:
-        profile.resolve_country("Chilee")
+        countries.resolve_country("Chilee")
     assert str(info.value) == "'Chilee' matches no country; did you mean: Chile?"
 
 
 def test_a_misspelt_country_that_is_no_partner_is_still_suggested():
     with pytest.raises(ParameterError, match=r"'Norwey' matches no country; did you mean: "
                                              r"Norway\?"):
-        profile.resolve_country("Norwey")
+        countries.resolve_country("Norwey")
 
 
 def test_a_name_like_no_country_says_what_to_give_instead():
     with pytest.raises(ParameterError) as info:
-        profile.resolve_country("Atlantis")
+        countries.resolve_country("Atlantis")
     assert str(info.value) == ("'Atlantis' matches no country; give a country's name or ISO3 "
                                "code, e.g. Chile or CHL")
 
@@ -320,7 +320,7 @@ def test_the_profile_depends_on_the_spelling_only_through_its_iso3_and_the_query
         mentions = sum(ast.unparse(n) == "p.country" for n in ast.walk(tree))
         assert mentions == sum(ast.unparse(a) == "p.country" for n in ast.walk(tree)
                                if isinstance(n, ast.Call) for a in n.args)
-    assert sorted(uses) == ["profile.overview", "profile.resolve_country", "profile.summary"]
+    assert sorted(uses) == ["countries.resolve_country", "profile.overview", "profile.summary"]
 
 
 @pytest.mark.parametrize(("spellings", "iso3"), [(KOREA, "KOR"), (USA, "USA")])
@@ -329,7 +329,7 @@ def test_every_spelling_gives_the_same_profile_but_for_the_query(frames, spellin
     held = held_about(frames, iso3)
     first = profile.summary(spellings[0], iso3, rows, held)
     for typed in spellings:
-        assert profile.resolve_country(typed) == iso3
+        assert countries.resolve_country(typed) == iso3
         assert params.check(NOTEBOOK, {"country": typed})["country"] == typed
         summary = profile.summary(typed, iso3, rows, held)
         assert summary.loc[0, "query"] == typed
