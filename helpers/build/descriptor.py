@@ -122,6 +122,7 @@ def _slug(text: str) -> str:
 def _column_values(path: Path) -> dict[str, set[str]]:
     import csv
 
+    csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))  # our own cells
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     return {c: {r[c] for r in rows} for c in (rows[0] if rows else {})}

@@ -130,8 +130,15 @@ def _card(run_dir: Path, o: Any) -> str:
     return (f"<article class='card {status}'>{image}<h3><a href=\"{name}.html\">{name}</a></h3>"
             f"<p class='params'>{e(params) or 'the notebook&#x27;s defaults'}</p>"
             f"<p class='status'>{e(said)}</p>{error}"
-            f"<p class='files'><a href=\"{name}.html\">report</a> · "
-            f"<a href=\"{name}.ipynb\">notebook</a></p></article>")
+            f"<p class='files'>{_links(run_dir, o.name)}</p></article>")
+
+
+def _links(run_dir: Path, job: str) -> str:
+    """Links to the job's files that exist (a worker killed mid-job leaves none)."""
+    found = [f"<a href=\"{html.escape(job)}{suffix}\">{label}</a>"
+             for suffix, label in ((".html", "report"), (".ipynb", "notebook"))
+             if (run_dir / f"{job}{suffix}").is_file()]
+    return " · ".join(found) or "no files: the job stopped before writing any"
 
 
 _INDEX_CSS = """

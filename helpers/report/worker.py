@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import html
 import os
 import signal
 import threading
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core import paths
+from helpers.core.text import escape_md
 from helpers.report import export
 from helpers.report.config import DEFAULT_TIMEOUT, Job, Outcome
 
@@ -196,10 +196,10 @@ class _Worker:
         strip_volatile(nb)
         nb.metadata["report"] = {"job": job.name, "notebook": job.notebook,
                                  "parameters": job.parameters}
-        if status == "failed":
+        if status == "failed":  # the error is text: no link, image or markup of its own
             banner = nbformat.v4.new_markdown_cell(
                 f"<span style='color:red;font-weight:bold'>This report failed:</span> "
-                f"{html.escape(error)}")
+                f"{escape_md(error)}")
             banner["id"] = "report-error"
             nb.cells.insert(0, banner)
         t2 = time.perf_counter()
@@ -282,6 +282,8 @@ def worker_main(wid: int, tasks, results, parent: int, settings: Settings) -> No
     import warnings
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides; it sends SIGTERM
+    # the pool started us with SIGINT blocked (a Ctrl-C while we imported); now ignored
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     warnings.filterwarnings("ignore", message="Kernel is running over TCP")
     worker = _Worker(wid, results, settings)
     signal.signal(signal.SIGTERM, lambda signum, frame: worker.exit_now(128 + signum))
