@@ -93,7 +93,7 @@ def verified_bytes(name: str, folder: Path | str | None = None) -> tuple[Path, b
         raise DataError(f"{where}: table {name!r} has path {file!r}, which leaves {shown}; the "
                         f"loader reads only files inside the processed folder; {REBUILD}")
     path = shown / file
-    data = _read_regular(folder / file, path)
+    data = _read_regular(folder / file, path, where)
     if len(data) != r["bytes"]:
         how = "shorter" if len(data) < r["bytes"] else "longer"
         raise DataError(f"{path} has {len(data)} bytes where {where} records {r['bytes']}: "
@@ -106,12 +106,12 @@ def verified_bytes(name: str, folder: Path | str | None = None) -> tuple[Path, b
     return path, data
 
 
-def _read_regular(real: Path, shown: Path) -> bytes:
+def _read_regular(real: Path, shown: Path, where: str) -> bytes:
     """A table's bytes, never through a symlink (DataError naming ``shown`` otherwise)."""
     try:
         fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW)
     except FileNotFoundError:
-        raise DataError(f"{shown} is missing (the descriptor lists it); {REBUILD}") from None
+        raise DataError(f"{shown} is missing ({where} lists it); {REBUILD}") from None
     except OSError as exc:
         what = "is a symlink, which the loader never follows" if exc.errno == 40 else (
             f"cannot be read ({exc.strerror})")
