@@ -205,7 +205,7 @@ def commit(out: Path, staged: Path, names: list[str], owned: dict[str, bytes],
     versions = out / paths.VERSIONS_NAME
     version = hashlib.sha256((staged / paths.DESCRIPTOR_NAME).read_bytes()).hexdigest()[:16]
     current = committed_version(out)
-    _check_in_the_way(out, names, {} if current else owned)
+    check_in_the_way(out, names, {} if current else owned)
     if current:
         _keep_unchanged(versions / current, staged, names)
     _fsync_dir(staged)
@@ -249,13 +249,16 @@ def _keep_unchanged(previous: Path, staged: Path, names: list[str]) -> None:
             os.replace(tmp, staged / name)
 
 
-def _check_in_the_way(out: Path, names: list[str], owned: dict[str, bytes]) -> None:
+def check_in_the_way(out: Path, names: list[str], owned: dict[str, bytes]) -> None:
     """Refuse, before anything is written, a file at one of the build's names that the build
     did not write: anything but a link, unless it holds the bytes an older build wrote."""
     for name in names:
         st = _lstat(out / name)
-        if st is None or stat.S_ISLNK(st.st_mode):
+        if st is None or _link_target(out / name) == f"{paths.CURRENT_NAME}/{name}":
             continue
+        if stat.S_ISLNK(st.st_mode):
+            raise OutputError(str(out / name), f"is a symlink to {os.readlink(out / name)}, not "
+                              "one the build made; it is never followed: remove it")
         if name not in owned or read_regular(out / name) != owned[name]:
             raise OutputError(str(out / name), "exists and was not written by the build; it "
                               "is never replaced: move it away or choose another --out")

@@ -64,12 +64,16 @@ def build_files(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED,
     try:
         with commit.lock(out):
             commit.sweep(out)
+            names = [*texts, paths.DESCRIPTOR_NAME, *([] if default else ["README.md"])]
+            owned = {} if commit.committed_version(out) else _written_before(out)
+            commit.check_in_the_way(out, names, owned)  # before anything is written
             stage = commit.stage(out)
             try:
                 files = _stage_files(stage, manifest, counts, texts, with_readme=not default)
-                commit.commit(out, stage, list(files), _written_before(out), committed)
-                if default:
-                    commit.replace_file(paths.DATA_README, files.pop("README.md"))
+                readme = files.pop("README.md") if default else None
+                commit.commit(out, stage, list(files), owned, committed)
+                if readme is not None:  # data/README.md, beside the processed folder
+                    commit.replace_file(paths.DATA_README, readme)
             finally:
                 if stage.exists():
                     shutil.rmtree(stage, ignore_errors=True)

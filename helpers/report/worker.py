@@ -196,12 +196,8 @@ class _Worker:
         strip_volatile(nb)
         nb.metadata["report"] = {"job": job.name, "notebook": job.notebook,
                                  "parameters": job.parameters}
-        if status == "failed":  # the error is text: no link, image or markup of its own
-            banner = nbformat.v4.new_markdown_cell(
-                f"<span style='color:red;font-weight:bold'>This report failed:</span> "
-                f"{escape_md(error)}")
-            banner["id"] = "report-error"
-            nb.cells.insert(0, banner)
+        if status == "failed":
+            nb.cells.insert(0, banner_cell(error))
         t2 = time.perf_counter()
         nbformat.write(nb, run_dir / f"{job.name}.ipynb")
         page = export.to_html(nb, self.settings.hide_code, run_id=run_dir.name.removeprefix(
@@ -231,6 +227,18 @@ def _parameterized(job: Job):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     return nb
+
+
+def banner_cell(error: str):
+    """The markdown cell that opens a failed report: the error as text, never as markup (no
+    link, image or HTML of its own)."""
+    import nbformat
+
+    banner = nbformat.v4.new_markdown_cell(
+        f"<span style='color:red;font-weight:bold'>This report failed:</span> "
+        f"{escape_md(error)}")
+    banner["id"] = "report-error"
+    return banner
 
 
 def renumber(nb) -> None:
