@@ -93,6 +93,8 @@ def verified_bytes(name: str, folder: Path | str | None = None) -> tuple[Path, b
         raise DataError(f"{where}: table {name!r} has path {file!r}, which leaves {shown}; the "
                         f"loader reads only files inside the processed folder; {REBUILD}")
     path = shown / file
+    if folder != shown and not os.path.lexists(path):  # the link readers open was removed
+        raise DataError(f"{path} is missing ({where} lists it); {REBUILD}")
     data = _read_regular(folder / file, path, where)
     if len(data) != r["bytes"]:
         how = "shorter" if len(data) < r["bytes"] else "longer"

@@ -266,6 +266,8 @@ def take_snapshot(processed: Path, dest: Path) -> Path:
         name = r.get("path") if isinstance(r, dict) else None
         if not isinstance(name, str) or Path(name).name != name or name in (".", ".."):
             continue  # the loader names a path that leaves the folder
+        if not os.path.lexists(Path(processed) / name):
+            continue  # missing where readers look: the loader says so
         try:
             data = _read_inside(folder, name)
         except OSError:
