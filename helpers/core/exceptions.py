@@ -47,10 +47,3 @@ class RunRefusedError(ProjectError):
 class ConfigError(ProjectError):
     """reports.yaml is invalid: the message names the file, the job and the field."""
 
-
-class BuildInterrupted(ProjectError):
-    """SIGINT or SIGTERM reached the build; the message says whether it had committed."""
-
-    def __init__(self, signum: int):
-        self.signum = signum
-        super().__init__(f"signal {signum}")
