@@ -67,6 +67,13 @@ def write_source(folder: Path, text: str, subject: tuple[str, str, str] = ("Chil
     return folder
 
 
+def visible(folder: Path) -> dict[str, bytes]:
+    """What a reader of a processed folder sees: each file's bytes by name (through the
+    folder's links; the build's own .current and .versions left out)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+            if not p.name.startswith(".") and p.is_file()}
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by relative path, with its bytes."""
     return {str(p.relative_to(folder)): p.read_bytes()

@@ -15,12 +15,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from helpers.build.sources import Manifest
 from helpers.core import paths, schema, templates
 from helpers.core.claims import RULE
-from helpers.core.exceptions import DataError
-from helpers.build.sources import Manifest
-from helpers.core.schema import Subject
-
 
 # Table Schema for each of helpers.core.schema's column types
 _TYPES = {"str": "string", "category": "string", "int": "integer", "float": "number",
@@ -111,6 +108,7 @@ def _slug(text: str) -> str:
 def _column_values(path: Path) -> dict[str, set[str]]:
     import csv
 
+    csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))  # our own cells
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     return {c: {r[c] for r in rows} for c in (rows[0] if rows else {})}

@@ -2,39 +2,29 @@
 
 Reads ``--raw`` (default data/raw, with its manifest), checks every checksum, extracts the
 records, validates every table against helpers.core.schema, and only then writes sorted UTF-8 CSV,
-the ``datapackage.json`` descriptor and the data dictionary rendered from it into a temporary
-folder beside ``--out``, moving the files into place together. A failed build leaves ``--out``
-as it was. Prints what it read.
+the ``datapackage.json`` descriptor and the data dictionary rendered from it into a new version
+folder of ``--out``, published by one rename (helpers.build.commit). A failed build leaves what
+readers of ``--out`` see as it was. Prints what it read.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import csv
+import hashlib
 import io
-import os
+import json
 import shutil
-import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.build import descriptor
-from helpers.core import paths, schema
-from helpers.core.exceptions import OutputError, ProjectError
+from helpers.build import commit, descriptor
+from helpers.build.commit import why
 from helpers.build.sources import Manifest, read_manifest, read_source
 from helpers.build.statements import Document, read_article, read_fact_sheet
 from helpers.build.tei import read_tei
-
-
-@dataclass(frozen=True)
-class Staged:
-    """A file written into the staging folder, and where it goes when the build commits."""
-
-    staged: Path
-    target: Path
+from helpers.core import paths, schema
+from helpers.core.exceptions import OutputError
 
 
 @dataclass(frozen=True)
@@ -48,27 +38,89 @@ def build(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> dict[st
     return build_files(raw, out).counts
 
 
-def build_files(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> BuildResult:
+def build_files(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED,
+                on_commit: Callable[[], None] | None = None) -> BuildResult:
     """Build every table from ``raw`` into ``out``: the counts and the files written.
 
     Order: read and extract (errors name the input file and line), render and validate every
     table, then stage everything (tables, their ``datapackage.json`` descriptor, the README
-    rendered from it) and commit. Nothing in ``out`` changes unless every step succeeded.
+    rendered from it) in a new version folder and commit it with one rename
+    (:mod:`helpers.build.commit`). Nothing a reader of ``out`` sees changes unless every step
+    succeeded. ``on_commit`` is called at the commit point (the CLI stops taking signals there).
     """
     out = Path(out)
+    commit.check_folder(out)
     manifest = read_manifest(raw)
     tables, counts = extract_tables(manifest)
     texts = render_tables(tables)  # validates every table before anything is written
-    default = out.resolve() == paths.DEFAULT_PROCESSED.resolve()
-    readme = paths.DATA_README if default else out / "README.md"
-    with _staging(out) as stage:
-        written = [_stage(stage, out / name, text) for name, text in texts.items()]
-        described = descriptor.describe(stage, manifest, counts)  # of the staged tables
-        written.append(_stage(stage, out / paths.DESCRIPTOR_NAME, descriptor.dumps(described)))
-        written.append(_stage(stage, readme, descriptor.render_readme(described) + "\n",
-                              staged_name="README.md"))
-        commit(written)
-    return BuildResult(counts, tuple(f.target for f in written))
+    default = out.absolute() == paths.DEFAULT_PROCESSED.absolute()
+    done: list[bool] = []
+
+    def committed() -> None:
+        done.append(True)
+        if on_commit:
+            on_commit()
+
+    try:
+        with commit.lock(out):
+            commit.sweep(out)
+            names = [*texts, paths.DESCRIPTOR_NAME, *([] if default else ["README.md"])]
+            owned = {} if commit.committed_version(out) else _written_before(out)
+            commit.check_in_the_way(out, names, owned)  # before anything is written
+            stage = commit.stage(out)
+            try:
+                files = _stage_files(stage, manifest, counts, texts, with_readme=not default)
+                readme = files.pop("README.md") if default else None
+                commit.commit(out, stage, list(files), owned, committed)
+                if readme is not None:  # data/README.md, beside the processed folder
+                    commit.replace_file(paths.DATA_README, readme)
+            finally:
+                if stage.exists():
+                    shutil.rmtree(stage, ignore_errors=True)
+    except OSError as exc:
+        state = ("the new tables were committed" if done else "nothing was changed")
+        raise OutputError(str(exc.filename or out), f"cannot write the build: {why(exc)}; "
+                          f"{state}") from None
+    written = [out / name for name in files]
+    return BuildResult(counts, tuple(written) + ((paths.DATA_README,) if default else ()))
+
+
+def _stage_files(stage: Path, manifest: Manifest, counts: dict[str, int],
+                 texts: dict[str, str], with_readme: bool) -> dict[str, bytes]:
+    """Write the tables, their descriptor and the README into ``stage``; their bytes by name."""
+    files = {}
+    for name, text in texts.items():
+        files[name] = text.encode("utf-8")
+        _write(stage / name, text)
+    described = descriptor.describe(stage, manifest, counts)  # of the staged tables
+    files[paths.DESCRIPTOR_NAME] = descriptor.dumps(described).encode("utf-8")
+    _write(stage / paths.DESCRIPTOR_NAME, descriptor.dumps(described))
+    readme = descriptor.render_readme(described) + "\n"
+    files["README.md"] = readme.encode("utf-8")
+    if with_readme:
+        _write(stage / "README.md", readme)
+    return files
+
+
+def _written_before(out: Path) -> dict[str, bytes]:
+    """The plain files an older build wrote in ``out`` (checked against its descriptor), which
+    the commit may turn into links; a README counts when it is the data README's title."""
+    raw = commit.read_regular(out / paths.DESCRIPTOR_NAME)
+    try:
+        described = json.loads(raw or b"")
+        resources = {r["path"]: r["hash"] for r in described["resources"]}
+        title = f"# Data: {described['title']}\n"
+    except (ValueError, KeyError, TypeError):
+        return {}
+    owned = {paths.DESCRIPTOR_NAME: raw}
+    for name, digest in resources.items():
+        data = commit.read_regular(out / name) if Path(name).name == name else None
+        if data is not None and "sha256:" + hashlib.sha256(data).hexdigest() == digest:
+            owned[name] = data
+    readme = commit.read_regular(out / "README.md")
+    if readme is not None and readme.decode("utf-8", "replace").startswith(title):
+        owned["README.md"] = readme
+    return owned
 
 
 # Each kind of source (sources.KINDS) -> a reader of its lines into a statements.Document:
@@ -119,106 +171,7 @@ def to_csv(header: list[str], rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-# --------------------------------------------------------------------------- atomic write
-
-class _staging:
-    """A temporary folder beside ``out`` (same filesystem, so moves are renames), removed on
-    exit whatever happens; an OSError while staging becomes an OutputError naming ``out``."""
-
-    def __init__(self, out: Path):
-        self.out = out
-
-    def __enter__(self) -> Path:
-        parent = self.out.absolute().parent
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            self.path = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.build-", dir=parent))
-        except OSError as exc:
-            raise OutputError(str(self.out), f"cannot create a folder beside it: {why(exc)}") \
-                from None
-        return self.path
-
-    def __exit__(self, kind, exc, tb):
-        shutil.rmtree(self.path, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise OutputError(str(self.out), f"cannot write the build: {why(exc)}; nothing "
-                              "was changed") from None
-        return False
-
-
-def why(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
-def _stage(stage: Path, target: Path, text: str, staged_name: str | None = None) -> Staged:
-    path = stage / (staged_name or target.name)
-    _write(path, text)
-    return Staged(path, target)
-
+# --------------------------------------------------------------------------- writing
 
 def _write(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def commit(files: list[Staged]) -> None:
-    """Move every staged file that differs onto its target, all or none.
-
-    Identical files are left untouched (same bytes, same mtime). The originals are kept as
-    hard links in the staging folder until every move has succeeded, so a failure part-way
-    puts back the files already replaced and removes the ones created.
-    """
-    with _commit_lock(files[0].staged.parent.parent if files else Path(".")):
-        _commit(files)
-
-
-@contextlib.contextmanager
-def _commit_lock(folder: Path):
-    """One commit at a time beside ``--out``: two builds at once never mix their tables (the
-    last to commit wins whole). An flock on the folder itself, so no lock file is left."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def _commit(files: list[Staged]) -> None:
-    changed = [f for f in files
-               if not (f.target.is_file() and f.target.read_bytes() == f.staged.read_bytes())]
-    if not changed:
-        return
-    for f in changed:
-        f.target.parent.mkdir(parents=True, exist_ok=True)
-    backups: dict[Path, Path | None] = {}
-    for f in changed:
-        if f.target.exists():
-            backup = f.staged.with_name(f.staged.name + ".previous")
-            try:
-                os.link(f.target, backup)
-            except OSError:  # a filesystem without hard links: a copy does
-                shutil.copy2(f.target, backup)
-            backups[f.target] = backup
-        else:
-            backups[f.target] = None
-    done: list[Staged] = []
-    try:
-        for f in changed:
-            os.replace(f.staged, f.target)
-            done.append(f)
-    except BaseException:  # OSError, or Ctrl-C part-way: put every file back
-        for f in reversed(done):
-            backup = backups[f.target]
-            if backup is None:
-                f.target.unlink(missing_ok=True)
-            else:
-                os.replace(backup, f.target)
-        raise
+    commit.write_new(path, text.encode("utf-8"))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.core.schema import Subject
 from helpers.core.exceptions import ChecksumError, SourceError
-from helpers.core.paths import MANIFEST_NAME
+from helpers.core.paths import MANIFEST_NAME, ROOT
+from helpers.core.schema import Subject
 
 KINDS = ("article", "fact-sheet", "record")  # record: a TEI XML record (helpers.build.tei)
 
@@ -49,7 +51,7 @@ class _Checker:
     """Field checks of one manifest; every message names the file, the field and its line."""
 
     def __init__(self, path: Path, text: str):
-        self.path, self.lines = path, text.splitlines()
+        self.path, self.lines = path, text_lines(text)
 
     def line_of(self, section: str, index: int, key: str) -> int | None:
         """The line of ``key = ...`` in the ``index``-th (1-based) ``section`` table, if found."""
@@ -101,7 +103,7 @@ def read_manifest(folder: Path) -> Manifest:
     if not path.is_file():
         raise SourceError(str(path), "no manifest: every raw folder needs a manifest.toml")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8").removeprefix("\ufeff")
         doc = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SourceError(str(path), f"not valid TOML: {exc}") from None
@@ -133,9 +135,11 @@ def read_manifest(folder: Path) -> Manifest:
         if Path(file).name != file or file in (".", ".."):
             check.fail(f"{where}.file", f"{file!r} must be a file name in {folder}, not a path",
                        "sources", i)
-        if not (Path(folder) / file).is_file():
-            check.fail(f"{where}.file", f"{file!r} is listed but missing from {folder}",
-                       "sources", i)
+        kind = _kind(Path(folder) / file)
+        if kind != "file":
+            check.fail(f"{where}.file", f"{file!r} is listed but missing from {folder}"
+                       if kind == "missing" else f"{file!r} is {kind}; a raw source must be a "
+                       f"regular file inside {folder}", "sources", i)
         if not _valid_date(values["date"]):
             check.fail(f"{where}.date", f"{values['date']!r} is not a date written YYYY, "
                        "YYYY-MM or YYYY-MM-DD", "sources", i)
@@ -184,18 +188,65 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def _kind(path: Path) -> str:
+    """'file' for a regular file; else what is there instead, in words (never followed)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    if stat.S_ISLNK(mode):
+        return f"a symlink (to {os.readlink(path)})"
+    return "file" if stat.S_ISREG(mode) else "not a regular file"
+
+
+def read_regular(path: Path) -> bytes:
+    """A raw file's bytes: a regular file opened without following a symlink."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP: the last component is a symlink
+            raise SourceError(str(path), f"is {_kind(path)}; a raw source must be a regular "
+                              "file inside its folder") from None
+        raise SourceError(str(path), f"cannot be read: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise SourceError(str(path), "is not a regular file")
+        return fh.read()
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines an editor shows: split on "\\n" only (a "\\r" before it dropped). U+2028,
+    form feeds and vertical tabs inside a line stay in it, so line numbers never shift."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
+def _restore_hint(path: Path) -> str:
+    try:
+        shown = path.resolve().relative_to(ROOT)
+    except ValueError:
+        return f"restore {path} from where it was published"
+    return f"restore it (git checkout -- {shown})"
+
+
 def read_source(manifest: Manifest, source: Source) -> list[str]:
-    """Return the lines of a raw file after checking its checksum and encoding."""
+    """Return the lines of a raw file after checking its checksum and encoding.
+
+    The file must be a regular file inside the raw folder (a symlink is refused, never
+    followed); a byte-order mark is dropped; a NUL byte is refused with its line.
+    """
     path = manifest.folder / source.file
-    if not path.is_file():
+    if _kind(path) == "missing":
         raise SourceError(str(path), "listed in the manifest but missing")
-    data = path.read_bytes()
+    data = read_regular(path)
     digest = hashlib.sha256(data).hexdigest()
     if digest != source.sha256:
         raise ChecksumError(
             str(path),
             f"sha256 is {digest}, the manifest records {source.sha256}: the raw file changed; "
-            "restore it from ../shared/sources or record the new checksum on purpose",
+            f"{_restore_hint(path)} or record the new checksum on purpose",
         )
     if not data.strip():
         raise SourceError(str(path), "the file is empty")
@@ -206,4 +257,11 @@ def read_source(manifest: Manifest, source: Source) -> list[str]:
         raise SourceError(
             str(path), f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8", line
         ) from None
-    return text.splitlines()
+    text = text.removeprefix("\ufeff")
+    if "\0" in text:
+        at = text.index("\0")
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise SourceError(str(path), f"a NUL byte at column {column}: a raw source is text and "
+                          "holds none", line)
+    return text_lines(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from helpers.core.exceptions import SourceError
@@ -40,6 +41,10 @@ class Table:
     rows: tuple[Row, ...]
 
 
+def _unmap(text: str, shown: dict[str, str]) -> str:
+    return "".join(shown.get(ch, ch) for ch in text) if shown else text
+
+
 def is_table_line(line: str) -> bool:
     return line.startswith("+") or line.startswith("|")
 
@@ -53,12 +58,61 @@ def _normalize(line: str) -> str:
     return line
 
 
+_PLACEHOLDER = 0xF0000  # supplementary private use: one character per display column
+
+
+def _width(ch: str) -> int:
+    """Display columns of a character, as pandoc pads cells: 2 for wide East Asian characters,
+    0 for combining marks and zero-width characters, else 1."""
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _by_display_column(lines: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Lines with one character per display column, so that columns line up as a reader sees
+    them: a wide character or a character with zero-width marks becomes one placeholder (plus
+    a blank one for the second column of a wide character); the map gives their text back."""
+    if all(ch.isascii() for line in lines for ch in line):
+        return lines, {}
+    text: dict[str, str] = {}
+    out = []
+    for line in lines:
+        columns: list[str] = []
+        for ch in line:
+            width = _width(ch)
+            if width == 0 and columns:
+                columns[-1] += ch
+            else:
+                columns.append(ch)
+                if width == 2:
+                    columns.append("")  # the wide character's second column
+        mapped = []
+        for col in columns:
+            if len(col) == 1 and ord(col) < _PLACEHOLDER and _width(col) == 1:
+                mapped.append(col)
+            else:
+                key = chr(_PLACEHOLDER + len(text))
+                text[key] = col
+                mapped.append(key)
+        out.append("".join(mapped))
+    return out, text
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def parse_table(block: list[str], first_line: int, file: str) -> Table:
-    """Parse one grid table whose top border is on ``first_line`` (1-based) of ``file``."""
+    """Parse one grid table whose top border is on ``first_line`` (1-based) of ``file``.
+
+    Columns are counted in display columns, as pandoc pads them (wide characters take two,
+    combining and zero-width characters none).
+    """
     from docutils.parsers.rst.tableparser import GridTableParser, TableMarkupError
     from docutils.statemachine import StringList
 
-    lines = [_normalize(x.rstrip()) for x in block]
+    lines, shown = _by_display_column([_normalize(x.rstrip()) for x in block])
     if not _BORDER.match(lines[0]):
         raise SourceError(file, "table does not start with a +---+ border", first_line)
     if not _BORDER.match(lines[-1]):
@@ -72,8 +126,8 @@ def parse_table(block: list[str], first_line: int, file: str) -> Table:
         if len(text) != width or text[-1] not in "+|":
             raise SourceError(
                 file,
-                f"misaligned columns: the line is {len(text)} characters wide where the table's "
-                f"border is {width}, or it does not end on a column edge",
+                f"misaligned columns: the line is {len(text)} display columns wide where the "
+                f"table's border is {width}, or it does not end on a column edge",
                 first_line + i,
             )
         if text.startswith("+") and not _BORDER.match(text):
@@ -96,9 +150,8 @@ def parse_table(block: list[str], first_line: int, file: str) -> Table:
     def cells(raw_row) -> tuple[Cell, ...]:
         out = []
         for _morerows, _morecols, offset, content in filter(None, raw_row):
-            out.append(
-                Cell(tuple((first_line + offset + j, t) for j, t in enumerate(content)))
-            )
+            out.append(Cell(tuple((first_line + offset + j, _unmap(t, shown))
+                                  for j, t in enumerate(content))))
         return tuple(out)
 
     header = tuple(c.text for c in cells(head[0])) if head else ()
@@ -108,10 +161,12 @@ def parse_table(block: list[str], first_line: int, file: str) -> Table:
         row_cells = cells(raw)
         if len(row_cells) != ncols or any(c is None or c[0] or c[1] for c in raw):
             line = first_line + next(c[2] for c in raw if c is not None)
-            raise SourceError(
-                file, f"misaligned columns: a row has {len(row_cells)} cells (or a spanning "
-                f"cell) where the table has {ncols} columns", line,
-            )
+            spans = next((c for c in raw if c is not None and (c[0] or c[1])), None)
+            what = (f"a cell spans {_plural(spans[0] + 1, 'row')} and "
+                    f"{_plural(spans[1] + 1, 'column')}; cells that span are not supported"
+                    if spans else f"a row has {_plural(len(row_cells), 'cell')} where the "
+                    f"table has {_plural(ncols, 'column')}")
+            raise SourceError(file, f"misaligned columns: {what}", line)
         line = min(n for c in row_cells for n, _ in c.lines) if row_cells else first_line
         rows.append(Row(line, row_cells))
     return Table(first_line, first_line + len(lines) - 1, header, tuple(rows))

@@ -46,3 +46,4 @@ class RunRefusedError(ProjectError):
 
 class ConfigError(ProjectError):
     """reports.yaml is invalid: the message names the file, the job and the field."""
+

@@ -11,7 +11,8 @@ DATA = ROOT / "data"
 RAW = DATA / "raw"
 # PROCESSED_DIR points notebooks and reports at another built dataset (e.g. one built with
 # `python -m helpers.build --raw X --out Y`); by default they read data/processed.
-PROCESSED = Path(os.environ.get("PROCESSED_DIR") or DATA / "processed")
+# A relative PROCESSED_DIR is taken against the directory the process started in.
+PROCESSED = Path(os.environ.get("PROCESSED_DIR") or DATA / "processed").absolute()
 DEFAULT_PROCESSED = DATA / "processed"
 DATA_README = DATA / "README.md"
 NOTEBOOKS = ROOT / "notebooks"
@@ -27,3 +28,12 @@ PARAMETER_CACHE = ROOT / "build" / "cache" / "parameters"
 GEONAMES_CACHE = ROOT / "build" / "cache" / "geonames"
 MANIFEST_NAME = "manifest.toml"
 DESCRIPTOR_NAME = "datapackage.json"  # the processed folder's description of itself
+# Inside a processed folder the build keeps each build whole in .versions/<id>/; .current (a
+# symlink swapped by one rename) names the committed one, .previous the one before it, and
+# every file of the folder is a symlink through .current (see helpers.build.commit).
+VERSIONS_NAME = ".versions"
+CURRENT_NAME = ".current"
+PREVIOUS_NAME = ".previous"
+# seconds to sleep after each rename of a build's commit: a test hook that widens the windows
+# a signal can hit (tests/integration/test_build_interrupts.py); unset in normal use
+RENAME_DELAY_ENV = "HELPERS_BUILD_RENAME_DELAY"

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import stat
 from pathlib import Path
 
 from helpers.core import paths
@@ -19,11 +22,23 @@ REBUILD = "rebuild it with `make data` (python -m helpers.build)"
 
 
 _CACHE: dict[tuple, dict] = {}
+_VERSION_LINK = re.compile(rf"^{re.escape(paths.VERSIONS_NAME)}/[0-9a-f]{{16}}$")
+
+
+def resolve(folder: Path | str | None = None) -> Path:
+    """The folder of the committed build a processed folder shows (its ``.current`` link, read
+    once), so that every file read through it comes from one build; a plain folder as it is."""
+    folder = Path(paths.PROCESSED if folder is None else folder)
+    try:
+        target = os.readlink(folder / paths.CURRENT_NAME)
+    except OSError:
+        return folder
+    return folder / target if _VERSION_LINK.match(target) else folder
 
 
 def read(folder: Path | str | None = None) -> dict:
     """The descriptor of a processed folder; DataError naming the file if missing or broken."""
-    path = Path(paths.PROCESSED if folder is None else folder) / paths.DESCRIPTOR_NAME
+    path = resolve(folder) / paths.DESCRIPTOR_NAME
     try:
         stat = path.stat()
     except OSError:
@@ -63,24 +78,26 @@ def resource(name: str, folder: Path | str | None = None) -> dict:
     for r in read(folder)["resources"]:
         if r.get("name") == name:
             return r
-    where = Path(paths.PROCESSED if folder is None else folder) / paths.DESCRIPTOR_NAME
+    where = resolve(folder) / paths.DESCRIPTOR_NAME
     raise DataError(f"{where} lists no table {name!r}; {REBUILD}")
 
 
 def verified_bytes(name: str, folder: Path | str | None = None) -> tuple[Path, bytes]:
     """A table's bytes after checking their count and sha256 against the descriptor."""
-    folder = Path(paths.PROCESSED if folder is None else folder)
+    shown = Path(paths.PROCESSED if folder is None else folder)
+    folder = resolve(shown)
     r = resource(name, folder)
-    path = folder / r["path"]
-    where = f"{folder / paths.DESCRIPTOR_NAME}"
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path} is missing ({where} lists it); {REBUILD}") from None
-    except OSError as exc:
-        raise DataError(f"{path} cannot be read ({exc.strerror}); {REBUILD}") from None
+    where = f"{shown / paths.DESCRIPTOR_NAME}"
+    file = r.get("path")
+    if not isinstance(file, str) or Path(file).name != file or file in ("", ".", ".."):
+        raise DataError(f"{where}: table {name!r} has path {file!r}, which leaves {shown}; the "
+                        f"loader reads only files inside the processed folder; {REBUILD}")
+    path = shown / file
+    if folder != shown and not os.path.lexists(path):  # the link readers open was removed
+        raise DataError(f"{path} is missing ({where} lists it); {REBUILD}")
+    data = _read_regular(folder / file, path, where)
     if len(data) != r["bytes"]:
-        how = "cut short" if len(data) < r["bytes"] else "longer"
+        how = "shorter" if len(data) < r["bytes"] else "longer"
         raise DataError(f"{path} has {len(data)} bytes where {where} records {r['bytes']}: "
                         f"the file is {how} than the build wrote it; {REBUILD}")
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
@@ -89,6 +106,22 @@ def verified_bytes(name: str, folder: Path | str | None = None) -> tuple[Path, b
                         f"{where} records ({digest[7:19]}… against {r['hash'][7:19]}…): the "
                         f"file was edited after the build; {REBUILD}")
     return path, data
+
+
+def _read_regular(real: Path, shown: Path, where: str) -> bytes:
+    """A table's bytes, never through a symlink (DataError naming ``shown`` otherwise)."""
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        raise DataError(f"{shown} is missing ({where} lists it); {REBUILD}") from None
+    except OSError as exc:
+        what = "is a symlink, which the loader never follows" if exc.errno == 40 else (
+            f"cannot be read ({exc.strerror})")
+        raise DataError(f"{shown} {what}; {REBUILD}") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise DataError(f"{shown} is not a regular file; {REBUILD}")
+        return fh.read()
 
 
 def describe_sources(descriptor: dict) -> str:
@@ -108,8 +141,8 @@ def about(folder: Path | str | None = None) -> str:
 def data_hash(folder: Path | None = None) -> str:
     """sha256 of the data package: of its descriptor, which records every table's sha256 (of
     the tables themselves when a folder has no descriptor)."""
-    folder = Path(folder or paths.PROCESSED)
-    descriptor = folder / "datapackage.json"
+    folder = resolve(folder)
+    descriptor = folder / paths.DESCRIPTOR_NAME
     if descriptor.is_file():
         return hashlib.sha256(descriptor.read_bytes()).hexdigest()
     digest = hashlib.sha256()

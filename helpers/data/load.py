@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import sys
 from pathlib import Path
 
 from helpers.core import paths, schema
@@ -35,6 +36,8 @@ def _read(table: schema.Table, folder: Path):
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path} is not UTF-8 ({exc}); {_REBUILD}") from None
+    # the bytes are the build's (size and sha256 checked): a cell as long as the file is fine
+    csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, sys.maxsize)))
     reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA)
     header = list(reader.fieldnames or [])
     rows = list(reader)
@@ -83,7 +86,8 @@ def load(name: str, folder: Path | str = paths.PROCESSED):
 
 
 def load_all(folder: Path | str = paths.PROCESSED) -> dict:
-    """Every processed table, by name."""
+    """Every processed table, by name, all from one build (the folder's link is read once)."""
+    folder = descriptor.resolve(folder)
     return {name: load(name, folder) for name in schema.TABLES}
 
 

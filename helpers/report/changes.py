@@ -37,6 +37,7 @@ def _rows(folder: Path, name: str) -> list[dict[str, str]]:
     path = Path(folder) / name
     if not path.is_file():
         return []
+    csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))  # our own cells
     with open(path, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 

@@ -49,7 +49,7 @@ def read_config(path: Path) -> list[Job]:
     if not path.is_file():
         raise ConfigError(f"{path}: no such config file")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -77,6 +77,23 @@ def read_config(path: Path) -> list[Job]:
     if not jobs:
         raise ConfigError(f"{path}: lists no jobs")
     return jobs
+
+
+def _loader():
+    """yaml's safe loader refusing aliases (``*name``): a few lines of aliases can expand to
+    gigabytes ("billion laughs"), and a config has no need of them."""
+    import yaml
+
+    class NoAliases(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, f"alias *{event.anchor} is not allowed (a config may not "
+                    "repeat a value by reference)", event.start_mark)
+            return super().compose_node(parent, index)
+
+    return NoAliases
 
 
 def _job(path: Path, i: int, entry: Any, folder: Path | None = None) -> Job:
@@ -183,6 +200,7 @@ class Outcome:
     error: str = ""
     seconds: dict[str, float] = field(default_factory=dict)  # kernel, execute, export
     reused_from: str = ""  # run id the files were copied from; "" when executed in this run
+    not_reused: str = ""  # why a job with an earlier result was executed again (damage found)
 
     @property
     def run(self) -> str:

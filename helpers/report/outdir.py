@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
+from helpers.core import paths
 from helpers.core.exceptions import RunRefusedError
+from helpers.data import descriptor
 from helpers.report.config import Job, Outcome
 
 RUN_ID = re.compile(r"^\d{8}T\d{6}Z-\d+$")
@@ -54,10 +58,7 @@ def prepare_out(out: Path) -> int:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RunRefusedError(f"--out {out}: cannot create it: {exc.strerror}") from None
-    try:
-        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise RunRefusedError(f"--out {out}: not writable: {exc.strerror}") from None
+    fd = _open_lock(out / LOCK_NAME)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -80,6 +81,28 @@ def prepare_out(out: Path) -> int:
     for stale in out.glob(".latest-*"):
         if stale.is_symlink():
             stale.unlink()
+    return fd
+
+
+def _open_lock(path: Path) -> int:
+    """The lock file, created with O_EXCL or opened as it is, never through a symlink; a lock
+    that is not a plain file of its own (a symlink, a hard link to another file) is refused."""
+    flags = os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        try:
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP: a symlink
+            raise RunRefusedError(f"{path} is a symlink; the runner never follows a link it did "
+                                  "not make: remove it") from None
+        raise RunRefusedError(f"--out {path.parent}: not writable: {exc.strerror}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        os.close(fd)
+        raise RunRefusedError(f"{path} is not the runner's lock file (not a plain file, or "
+                              "linked elsewhere): remove it")
     return fd
 
 
@@ -120,33 +143,137 @@ def prune(out: Path, keep: int) -> list[str]:
     return removed
 
 
-def find_reusable(runs: list[Path], keys: dict[str, str]) -> dict[str, tuple[Path, dict]]:
-    """For each job, the newest complete run holding an ok result with the same inputs."""
+def _open_inside(root: Path, rel: str, flags: int = os.O_RDONLY) -> int:
+    """Open ``root/rel`` walking one folder at a time without following any symlink (openat
+    with O_NOFOLLOW), so nothing outside ``root`` is ever reached. OSError otherwise."""
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise OSError(22, f"{rel!r} is not a path inside the run")
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)  # the root is ours or the user's
+    try:
+        for part in parts[:-1]:
+            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        return os.open(parts[-1], flags | os.O_NOFOLLOW, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
+def _read_inside(root: Path, rel: str) -> bytes:
+    with os.fdopen(_open_inside(root, rel), "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(21, f"{rel} is not a regular file")
+        return fh.read()
+
+
+def write_inside(root: Path, rel: str, data: bytes) -> None:
+    """Create ``root/rel`` (and its folders) with O_EXCL, never through a symlink."""
+    parts = rel.split("/")
+    folder = root
+    for part in parts[:-1]:
+        folder = folder / part
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
+    fd = _open_inside(root, rel, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def file_records(run_dir: Path, name: str) -> dict[str, dict]:
+    """sha256 and size of every file a job wrote (notebook, HTML, figures), by path."""
+    rels = [f"{name}.ipynb", f"{name}.html"]
+    figures = run_dir / "figures" / name
+    if figures.is_dir() and not figures.is_symlink():
+        rels += sorted(p.relative_to(run_dir).as_posix() for p in figures.rglob("*")
+                       if p.is_file() and not p.is_symlink())
+    records = {}
+    for rel in rels:
+        try:
+            data = _read_inside(run_dir, rel)
+        except OSError:
+            continue
+        records[rel] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    return records
+
+
+def _damage(run_dir: Path, files: dict) -> str:
+    """'' when every recorded file is present, a regular file and matches; else what is not."""
+    if not isinstance(files, dict) or not files:
+        return "it recorded no checksums of its files"
+    for rel, record in files.items():
+        try:
+            data = _read_inside(run_dir, rel)
+        except OSError as exc:
+            return f"{rel} is missing or not a regular file ({exc.strerror or exc})"
+        if (len(data) != record.get("bytes")
+                or hashlib.sha256(data).hexdigest() != record.get("sha256")):
+            return f"{rel} differs from what it recorded"
+    return ""
+
+
+def find_reusable(runs: list[Path], keys: dict[str, str]
+                  ) -> tuple[dict[str, tuple[Path, dict]], dict[str, str]]:
+    """For each job, the newest complete run holding an intact ok result with the same inputs;
+    and, for a job with a match that is damaged, why it is executed again."""
     found: dict[str, tuple[Path, dict]] = {}
+    refused: dict[str, str] = {}
     for run_dir in reversed(runs):
         for report in read_manifest(run_dir).get("reports", []):
             name = report.get("name")
             if (name in keys and name not in found and report.get("status") == "ok"
-                    and report.get("inputs_sha256") == keys[name]
-                    and (run_dir / f"{name}.ipynb").is_file()
-                    and (run_dir / f"{name}.html").is_file()):
-                found[name] = (run_dir, report)
-    return found
+                    and report.get("inputs_sha256") == keys[name]):
+                damage = _damage(run_dir, report.get("files"))
+                if damage:
+                    refused.setdefault(name, f"not reused from {run_dir.name}: {damage}")
+                else:
+                    found[name] = (run_dir, report)
+    return found, {k: v for k, v in refused.items() if k not in found}
 
 
-def carry_over(job: Job, source: Path, run_dir: Path, origin: str = "") -> Outcome:
-    """Copy a job's notebook, HTML and figures from an earlier run, byte for byte.
+def carry_over(job: Job, source: Path, run_dir: Path, files: dict, origin: str = "") -> Outcome:
+    """Copy a job's notebook, HTML and figures from an earlier run, byte for byte, checking
+    each against the sha256 the run recorded (OSError if one no longer matches).
 
     ``origin`` is the run that executed them, when ``source`` had itself reused them: a
     report is always said to be reused from the run that executed it (the run id its HTML
     header shows), so successive incremental runs write the same index."""
-    for suffix in (".ipynb", ".html"):
-        shutil.copyfile(source / f"{job.name}{suffix}", run_dir / f"{job.name}{suffix}")
-    figures = source / "figures" / job.name
-    if figures.is_dir():
-        shutil.copytree(figures, run_dir / "figures" / job.name, copy_function=shutil.copyfile)
+    for rel, record in files.items():
+        data = _read_inside(source, rel)
+        if hashlib.sha256(data).hexdigest() != record["sha256"]:
+            raise OSError(5, f"{source.name}/{rel} changed while it was copied")
+        write_inside(run_dir, rel, data)
     return Outcome(job.name, job.notebook, job.parameters, "ok",
                    reused_from=origin or source.name)
+
+
+def take_snapshot(processed: Path, dest: Path) -> Path:
+    """Copy the data package a run reads into ``dest`` (the run's data copy): the descriptor
+    and the files it lists, all from the one build ``processed/.current`` names when read.
+    Every job reads this copy, so a rebuild during the run cannot change what it reports; a
+    table that does not match the descriptor is copied as it is, for the loader to name."""
+    folder = descriptor.resolve(processed)
+    os.mkdir(dest)
+    raw = _read_inside(folder, paths.DESCRIPTOR_NAME)  # OSError: no data package
+    write_inside(dest, paths.DESCRIPTOR_NAME, raw)
+    try:
+        resources = json.loads(raw)["resources"]
+    except (ValueError, KeyError, TypeError):
+        return dest
+    for r in resources:
+        name = r.get("path") if isinstance(r, dict) else None
+        if not isinstance(name, str) or Path(name).name != name or name in (".", ".."):
+            continue  # the loader names a path that leaves the folder
+        if not os.path.lexists(Path(processed) / name):
+            continue  # missing where readers look: the loader says so
+        try:
+            data = _read_inside(folder, name)
+        except OSError:
+            continue  # missing: the loader says so
+        write_inside(dest, name, data)
+    return dest
 
 
 def point_latest(out: Path, run_id: str) -> None:

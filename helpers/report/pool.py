@@ -45,7 +45,13 @@ class Pool:
                                 args=(wid, self.tasks, self.results, os.getpid(),
                                       self.settings))
         self.procs[wid] = proc
-        proc.start()
+        # A Ctrl-C while the worker imports must not print its traceback: it starts with SIGINT
+        # blocked (the mask survives exec) and ignores it; the runner gets it once unblocked.
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            proc.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def run(self, jobs: list[Job], on_outcome) -> None:
         """Feed every job, call ``on_outcome`` for each result; workers end at the sentinels."""

@@ -17,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from helpers.core import paths
+from helpers.core.exceptions import RunRefusedError
 from helpers.report import landing
 from helpers.report.config import DEFAULT_TIMEOUT, Job, Outcome
 from helpers.report.inputs import Inputs, job_key, sha256
@@ -24,10 +25,12 @@ from helpers.report.outdir import (
     DATA_COPY,
     carry_over,
     complete_runs,
+    file_records,
     find_reusable,
     point_latest,
     prune,
     read_manifest,
+    take_snapshot,
 )
 from helpers.report.pool import SIGNALS, Pool, deliver_deferred, worker_count
 from helpers.report.worker import PREWARM, Settings
@@ -46,13 +49,35 @@ def run(jobs: list[Job], out: Path, workers: int | None = None, hide_code: bool 
     run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}"
     tmp = out / f".tmp-{run_id}"
     tmp.mkdir()
+    processed, environ = paths.PROCESSED, os.environ.get("PROCESSED_DIR")
     try:
+        # One dataset per run: every job, the index and the manifest read this snapshot.
+        snapshot = take_snapshot(paths.PROCESSED, tmp / DATA_COPY).absolute()
+        paths.PROCESSED = snapshot
+        os.environ["PROCESSED_DIR"] = str(snapshot)  # the workers and their kernels
         return _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout,
                     force, keep)
+    except OSError as exc:  # a full disk, a folder that turned read-only: one line
+        SIGNALS["defer"] = True
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise RunRefusedError(f"{exc.filename or out}: {_why(exc)}; the run was discarded, "
+                              f"{out / 'latest'} unchanged") from None
     except BaseException:
         SIGNALS["defer"] = True  # a second Ctrl-C must not cut the clean-up short
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        paths.PROCESSED = processed
+        if environ is None:
+            os.environ.pop("PROCESSED_DIR", None)
+        else:
+            os.environ["PROCESSED_DIR"] = environ
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == 28:
+        return "the disk is full (No space left on device)"
+    return exc.strerror or str(exc)
 
 
 def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, force, keep):
@@ -60,24 +85,32 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
 
     started = time.time()
     jobs = [dataclasses.replace(j, timeout=j.timeout or timeout) for j in jobs]
-    inputs = Inputs.current()
+    inputs = Inputs.current(paths.PROCESSED)
     keys = {job.name: job_key(job, inputs, hide_code) for job in jobs}
     previous = complete_runs(out)
-    reusable = {} if force else find_reusable(previous, keys)
+    reusable, refused = ({}, {}) if force else find_reusable(previous, keys)
     outcomes: dict[str, Outcome] = {}
     bar = _progress(len(jobs), quiet)
     for job in jobs:
         if job.name in reusable:
             source, report = reusable[job.name]
-            outcomes[job.name] = carry_over(job, source, tmp, report.get("reused_from") or "")
+            try:
+                outcomes[job.name] = carry_over(job, source, tmp, report["files"],
+                                                report.get("reused_from") or "")
+            except OSError as exc:  # changed since it was checked: execute it instead
+                refused[job.name] = f"not reused from {source.name}: {_why(exc)}"
+                for rel in report["files"]:
+                    (tmp / rel).unlink(missing_ok=True)
+                continue
             _report_line(bar, outcomes[job.name], quiet)
-    to_run = [job for job in jobs if job.name not in reusable]
+    to_run = [job for job in jobs if job.name not in outcomes]
     if to_run:
         prewarm = PREWARM if any(j.path is None for j in to_run) else ""
         settings = Settings(str(tmp), hide_code, quiet, prewarm)
         pool = Pool(worker_count(workers, len(to_run)), settings)
         try:
             def record(outcome: Outcome) -> None:
+                outcome.not_reused = refused.get(outcome.name, "")
                 outcomes[outcome.name] = outcome
                 _report_line(bar, outcome, quiet)
 
@@ -90,9 +123,6 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
         deliver_deferred()
     bar.close()
     ordered = [outcomes[j.name] for j in jobs]
-    shutil.copytree(paths.PROCESSED, tmp / DATA_COPY, copy_function=shutil.copyfile,
-                    ignore=lambda d, names: [n for n in names if not (
-                        n.endswith(".csv") or n == "datapackage.json")])
     listing = None
     last = previous[-1] if previous else None
     if (last is not None and (last / DATA_COPY).is_dir()
@@ -141,6 +171,7 @@ def write_manifest(run_dir: Path, run_id: str, outcomes: list[Outcome], started:
     keys = keys or {}
     timeouts = {j.name: j.timeout for j in jobs or []}
     checksums = {p.name: sha256(p.read_bytes()) for p in sorted(paths.PROCESSED.glob("*.csv"))}
+    files = {o.name: file_records(run_dir, o.name) for o in outcomes}
     doc = {
         "run_id": run_id,
         "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
@@ -156,6 +187,7 @@ def write_manifest(run_dir: Path, run_id: str, outcomes: list[Outcome], started:
         "reports": [
             {**asdict(o), "run": o.run, "inputs_sha256": keys.get(o.name),
              "timeout": timeouts.get(o.name), "html": f"{o.name}.html",
+             "files": files[o.name],
              "notebook_file": f"{o.name}.ipynb",
              "figures": sorted(str(p.relative_to(run_dir)) for p in
                                (run_dir / "figures" / o.name).glob("*"))

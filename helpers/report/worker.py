@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import html
 import os
 import signal
 import threading
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core import paths
+from helpers.core.text import escape_md
 from helpers.report import export
 from helpers.report.config import DEFAULT_TIMEOUT, Job, Outcome
 
@@ -197,11 +197,7 @@ class _Worker:
         nb.metadata["report"] = {"job": job.name, "notebook": job.notebook,
                                  "parameters": job.parameters}
         if status == "failed":
-            banner = nbformat.v4.new_markdown_cell(
-                f"<span style='color:red;font-weight:bold'>This report failed:</span> "
-                f"{html.escape(error)}")
-            banner["id"] = "report-error"
-            nb.cells.insert(0, banner)
+            nb.cells.insert(0, banner_cell(error))
         t2 = time.perf_counter()
         nbformat.write(nb, run_dir / f"{job.name}.ipynb")
         page = export.to_html(nb, self.settings.hide_code, run_id=run_dir.name.removeprefix(
@@ -231,6 +227,18 @@ def _parameterized(job: Job):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     return nb
+
+
+def banner_cell(error: str):
+    """The markdown cell that opens a failed report: the error as text, never as markup (no
+    link, image or HTML of its own)."""
+    import nbformat
+
+    banner = nbformat.v4.new_markdown_cell(
+        f"<span style='color:red;font-weight:bold'>This report failed:</span> "
+        f"{escape_md(error)}")
+    banner["id"] = "report-error"
+    return banner
 
 
 def renumber(nb) -> None:
@@ -282,6 +290,8 @@ def worker_main(wid: int, tasks, results, parent: int, settings: Settings) -> No
     import warnings
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides; it sends SIGTERM
+    # the pool started us with SIGINT blocked (a Ctrl-C while we imported); now ignored
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     warnings.filterwarnings("ignore", message="Kernel is running over TCP")
     worker = _Worker(wid, results, settings)
     signal.signal(signal.SIGTERM, lambda signum, frame: worker.exit_now(128 + signum))

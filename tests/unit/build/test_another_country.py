@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from documents import FIXTURES
 
-from helpers.build.pipeline import build
 from helpers.build.sources import read_manifest, sha256_of
 from helpers.core import schema
 from helpers.data.load import load_missions

@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-
 from documents import ARTICLE
 
 from helpers.build.pipeline import build, extract_tables, render_tables
@@ -37,7 +36,11 @@ def test_the_committed_data_dictionary_is_what_the_build_writes(built):
 
 
 def test_the_build_writes_only_the_tables_and_the_readme(built):
-    assert sorted(p.name for p in built.iterdir()) == sorted([*FILES, "README.md"])
+    shown = sorted(p.name for p in built.iterdir() if not p.name.startswith("."))
+    assert shown == sorted([*FILES, "README.md"])
+    # and its own bookkeeping: the committed version and the versions folder
+    assert sorted(p.name for p in built.iterdir() if p.name.startswith(".")) == [
+        paths.CURRENT_NAME, paths.VERSIONS_NAME]
 
 
 def test_two_builds_give_the_same_bytes(built, tmp_path):
@@ -48,9 +51,11 @@ def test_two_builds_give_the_same_bytes(built, tmp_path):
 
 def test_a_rebuild_leaves_unchanged_files_untouched(tmp_path):
     build(raw=paths.RAW, out=tmp_path)
-    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()
+              if not p.name.startswith(".")}
     build(raw=paths.RAW, out=tmp_path)
-    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()
+            if not p.name.startswith(".")} == before
 
 
 def test_rows_in_any_order_are_written_sorted_by_their_key():

@@ -12,7 +12,6 @@ import pytest
 from documents import FIXTURES
 
 from helpers.build.descriptor import describe, render_readme
-from helpers.build.pipeline import build
 from helpers.build.sources import read_manifest
 from helpers.core import paths, schema
 from helpers.core.exceptions import DataError

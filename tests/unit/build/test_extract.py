@@ -7,8 +7,7 @@ The ``parse_*`` tests read one sentence; the others read the tables of the sessi
 from __future__ import annotations
 
 import pytest
-
-from documents import ARTICLE, FACT_SHEET, RECORD
+from documents import ARTICLE, FACT_SHEET
 
 from helpers.build.extract import (
     membership_subjects,
@@ -18,7 +17,6 @@ from helpers.build.extract import (
     parse_mission,
 )
 from helpers.core.schema import QUALIFIERS
-
 
 ARGENTINA = ("Peru has an embassy in Buenos Aires and consulates-general in Córdoba, La Plata and "
              "Mendoza.")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from documents import ARTICLE, FACT_SHEET, FIXTURES, grid, snapshot, write_source
+from documents import ARTICLE, FIXTURES, grid, snapshot, visible, write_source
 
-from helpers.build import pipeline
+from helpers.build import commit, pipeline
 from helpers.build.pipeline import build
 from helpers.core import paths, schema
 from helpers.core.exceptions import ProjectError, SourceError
@@ -181,25 +180,28 @@ def test_schema_errors_name_the_input_not_the_output(tmp_path):
     assert ".csv" not in str(info.value)
 
 
-def test_a_move_that_fails_part_way_puts_back_the_files_already_replaced(monkeypatch, tmp_path):
+@pytest.mark.parametrize("at", range(3))  # the version folder, .previous, .current
+def test_an_interrupt_at_any_rename_of_the_commit_leaves_the_old_or_the_new_build(
+        monkeypatch, tmp_path, at):
     out = tmp_path / "out"
     build(raw=CHILE, out=out)
-    before = snapshot(out)
-    real, moved = pipeline.os.replace, []
+    old = visible(out)
+    real, moved = commit._replace, []
 
-    def failing(src, dst):
-        if len(moved) == 3 and not str(src).endswith(".previous"):
-            raise KeyboardInterrupt  # Ctrl-C between two moves
+    def interrupted(src, dst):
+        if len(moved) == at:
+            raise KeyboardInterrupt  # Ctrl-C between two renames
         moved.append(dst)
         real(src, dst)
 
-    monkeypatch.setattr(pipeline.os, "replace", failing)
+    monkeypatch.setattr(commit, "_replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        build(raw=paths.RAW, out=out)
+        build(raw=FIXTURES / "norway", out=out)
     monkeypatch.undo()
-    assert len(moved) >= 3
-    assert snapshot(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert visible(out) == old  # every interrupt came before .current was swapped
+    build(raw=FIXTURES / "norway", out=out)  # the next build sweeps what was left
+    assert not [p for p in (out / paths.VERSIONS_NAME).iterdir()
+                if p.name.startswith(commit.STAGING)]
 
 
 def test_the_build_lists_every_file_it_wrote(tmp_path):
@@ -217,7 +219,7 @@ def test_two_builds_at_once_into_one_folder_never_mix_their_tables(tmp_path):
     expected = {}
     for name, raw in (("chile", CHILE), ("norway", norway)):
         build(raw=raw, out=tmp_path / name)
-        expected[name] = snapshot(tmp_path / name)
+        expected[name] = visible(tmp_path / name)
     out = tmp_path / "both"
     errors: list[BaseException] = []
 
@@ -234,4 +236,4 @@ def test_two_builds_at_once_into_one_folder_never_mix_their_tables(tmp_path):
         for t in threads:
             t.join(timeout=60)
         assert not errors
-        assert snapshot(out) in (expected["chile"], expected["norway"])
+        assert visible(out) in (expected["chile"], expected["norway"])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from documents import ARTICLE, FACT_SHEET, RECORD
 
 from helpers.analysis import charts, profile, quality
@@ -18,8 +17,6 @@ from helpers.build.levels import add_levels, parse_level
 from helpers.build.reconcile import choose, reconcile_relations
 from helpers.build.sources import Subject
 from helpers.core.claims import Claim, parse_claims
-
-
 
 # ---------------------------------------------------------------- events of the record
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from documents import ARTICLE, FACT_SHEET
 
 from helpers.build.pipeline import READERS, build
 from helpers.build.sources import read_manifest, read_source, sha256_of
 from helpers.core import paths
 from helpers.core.exceptions import ChecksumError, SourceError
-
 
 
 def test_the_manifest_names_the_subject_and_the_three_sources():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from documents import ARTICLE
 
 from helpers.build.statements import read_article

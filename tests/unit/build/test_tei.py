@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from documents import RECORD
 
 from helpers.build.dates import find_dates
@@ -11,7 +10,6 @@ from helpers.build.pipeline import build
 from helpers.build.tei import read_tei
 from helpers.core import paths
 from helpers.core.exceptions import SourceError
-
 
 
 def _lines(text: str) -> list[str]:
