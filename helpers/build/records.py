@@ -19,6 +19,7 @@ from helpers.build.events import parse_date_cell, parse_events
 from helpers.build.figures import Indicator, name_indicator, parse_figures
 from helpers.build.memberships import Organization, membership_subjects, parse_memberships
 from helpers.build.posts import parse_mission
+from helpers.build.partners import row_region
 from helpers.build.statements import Statement, TableRow
 
 RECORD_TABLES = ("missions", "events", "memberships", "figures")
@@ -140,7 +141,7 @@ def relation_record(row: TableRow, partner, notes: list[dict], elsewhere: dict[s
         events.append(event_record(partner.iso3, date, kind, summary, row.line, row.source,
                                    row.line, 0))
     relation = dict(
-        region=row.region, partner=places.name_of(partner.iso3) if partner.iso3 else "",
+        region=row_region(row, partner), heading=row.heading, partner=places.name_of(partner.iso3) if partner.iso3 else "",
         iso3=partner.iso3, resolution=partner.resolution, reason=partner.reason,
         candidates=partner.candidates,
         established=established.iso if established else None,

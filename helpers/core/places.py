@@ -279,7 +279,9 @@ def name_of(iso3: str) -> str:
     return c.name if c else iso3
 
 
-def states_in_region(region: str) -> list[Country]:
-    """States (UN members and observer states) of a region, by common name."""
-    return sorted((c for c in countries().values() if c.region == region and c.is_state),
+def states_in_region(region: str | None) -> list[Country]:
+    """States (UN members and observer states) of a region (of the world when None), by
+    common name."""
+    return sorted((c for c in countries().values()
+                   if (region is None or c.region == region) and c.is_state),
                   key=lambda c: fold(c.name))
