@@ -17,7 +17,12 @@ from helpers.build.dates import Date
 from helpers.build.decisions import Decision
 from helpers.build.events import parse_date_cell, parse_events
 from helpers.build.figures import Indicator, name_indicator, parse_figures
-from helpers.build.memberships import Organization, membership_subjects, parse_memberships
+from helpers.build.memberships import (
+    PRONOUNS,
+    Organization,
+    membership_subjects,
+    parse_memberships,
+)
 from helpers.build.posts import parse_mission
 from helpers.build.partners import row_region
 from helpers.build.statements import Statement, TableRow
@@ -73,6 +78,9 @@ def statement_records(st: Statement, partner: str, row_line: int | None, subject
     members: list[str] = []
     if who == "both":
         members = [subject] + ([partner] if partner else [])
+    elif who in PRONOUNS:  # "It is a founding member of ...": nearest country, else the partner
+        named = [m.iso3 for m in places.find_countries(st.text)]
+        members = [(named or [partner or subject])[0]]
     elif who and places.country_of(who):
         members = [places.country_of(who)]
     for name in names:
