@@ -103,9 +103,8 @@ def read_document(folder: Path) -> Reading:
 
     pairs = {
         "partners": (
-            # a name the export lost (no Country column, no notes) is expected unresolved
-            [(p["iso3"] if p.get("named_in_export", True) else "", p.get("established", ""),
-              heading(p.get("heading", ""))) for p in expected.get("partners", [])],
+            [(p["iso3"], p.get("established", ""), heading(p.get("heading", "")))
+             for p in expected.get("partners", [])],
             [(r["iso3"] or "", r["established"] or "", heading(r.get("heading") or ""))
              for r in tables["relations"]]),
         "posts": (

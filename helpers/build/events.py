@@ -52,38 +52,54 @@ class Event:
     end: Date | None = None
 
 
+# verbs among the kind keywords: a verb of the date's clause outranks a noun of circumstance
+_VERB = re.compile(r"\b(?:establish\w*|began|started|broke|broken|severed|suspend\w*|restored|"
+                   r"renewed|re-?established|resumed|recogni[sz]e[sd]?|raised|upgraded|elevated|"
+                   r"re-?opened|opened|closed|visited|travell?ed|joined|became|signed)\b",
+                   re.IGNORECASE)
+
+
 def classify(text: str, date: Date) -> str:
     """The kind of event a date marks, 'other' when no keyword is within reach.
 
-    The verb decides before any noun: a kind keyword wins over a circumstance noun ("war",
-    "independence"). Among keywords, one before the date in its clause wins over one after
-    it ("recognized Y in January 1987 and established an embassy in June 1988"), then the
-    nearest, then the first listed.
+    Among keywords, a verb before the date in its clause wins over the others ("recognized Y
+    in January 1987 and established an embassy in June 1988"), then the nearest, then the
+    first listed. A nearer noun of circumstance ("war", "independence") makes the date
+    `other`, unless the winner is a verb with no other date between it and the date: the
+    verb decides before any noun ("recognised the independence of Y on ..." is a
+    recognition; "the 1879 War of the Pacific" stays `other`).
     """
-    best = _nearest(text, date, _KIND_RES)
-    if best is None:
-        best = _nearest(text, date, [(_NOUN_RE, "other")])
-    return best[2] if best else "other"
+    kinds = _candidates(text, date, _KIND_RES)
+    nouns = _candidates(text, date, [(_NOUN_RE, "other")])
+    if not kinds:
+        return "other"
+    best = min(kinds, key=lambda c: (0 if c[0] == 0 and c[3] else 1, c[1]))
+    noun = min((c[1] for c in nouns), default=_NEAR + 1)
+    if noun < best[1] and not (best[3] and best[4]):
+        return "other"  # a nearer noun of circumstance, and no verb of the date's own clause
+    return best[2]
 
 
-def _nearest(text: str, date: Date, patterns) -> tuple[int, int, str] | None:
-    best = None
+def _candidates(text: str, date: Date, patterns) -> list[tuple]:
+    """(side, distance, kind, is a verb, no other date between) of each keyword in reach."""
+    out = []
     for rx, kind in patterns:
         for m in rx.finditer(text):
             if m.end() <= date.start:
-                before = text[m.end():date.start]
+                between = text[m.end():date.start]
                 # a keyword of an earlier clause ("... in 1987 and established") comes after
-                side = 1 if re.search(r"\d{4}|;", before) else 0
-                candidate = (side, date.start - m.end(), kind)
+                side = 1 if re.search(r"\d{4}|;", between) else 0
+                candidate = (side, date.start - m.end())
             elif m.start() >= date.end:
-                candidate = (1, m.start() - date.end, kind)
+                between = text[date.end:m.start()]
+                candidate = (1, m.start() - date.end)
             else:
-                candidate = (0, 0, kind)
+                between, candidate = "", (0, 0)
             if candidate[1] > _NEAR:
                 continue
-            if best is None or candidate[:2] < best[:2]:
-                best = candidate
-    return best
+            verb = bool(_VERB.search(m.group()))
+            out.append((*candidate, kind, verb, not re.search(r"\d{4}", between)))
+    return out
 
 
 def parse_events(text: str, consumed: list[tuple[int, int]] = ()) -> list[Event]:

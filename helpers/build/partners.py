@@ -64,8 +64,11 @@ def identify_partners(doc: Document, subject: str, orgs: dict[str, Organization]
 
 
 def row_region(row: TableRow, partner: Partner) -> str:
-    """A row's region: its partner's continent, whatever the heading; for an unresolved
-    partner, the region the heading names, else ``unknown``."""
+    """A row's region: its partner's continent, whatever the heading (a transcontinental
+    partner keeps a heading that names one of its continents: Cyprus under "Europe"); for an
+    unresolved partner, the region the heading names, else ``unknown``."""
+    if partner.iso3 and row.region in places.regions_of(partner.iso3):
+        return row.region
     own = places.region_of(partner.iso3) if partner.iso3 else ""
     if own in REGIONS:
         return own

@@ -269,9 +269,22 @@ def city_candidates(name: str) -> tuple[City, ...]:
     return tuple(out.values())
 
 
+# States on two continents: country_converter puts each on one ("CYP": Asia); an article's
+# heading that names the other one is as right (Cyprus under "Europe").
+TRANSCONTINENTAL = {"CYP": ("Asia", "Europe"), "TUR": ("Asia", "Europe"),
+                    "RUS": ("Europe", "Asia"), "GEO": ("Asia", "Europe"),
+                    "ARM": ("Asia", "Europe"), "AZE": ("Asia", "Europe"),
+                    "KAZ": ("Asia", "Europe"), "EGY": ("Africa", "Asia")}
+
+
 def region_of(iso3: str) -> str:
     c = countries().get(iso3)
     return c.region if c else ""
+
+
+def regions_of(iso3: str) -> tuple[str, ...]:
+    """Every region a country lies in: one, or two for a transcontinental state."""
+    return TRANSCONTINENTAL.get(iso3) or ((region_of(iso3),) if region_of(iso3) else ())
 
 
 def name_of(iso3: str) -> str:
