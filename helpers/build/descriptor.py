@@ -13,12 +13,9 @@ import json
 import re
 from pathlib import Path
 
+from helpers.build.sources import Manifest
 from helpers.core import paths, schema
 from helpers.core.claims import RULE
-from helpers.core.exceptions import DataError
-from helpers.build.sources import Manifest
-from helpers.core.schema import Subject
-
 
 # Table Schema for each of helpers.core.schema's column types
 _TYPES = {"str": "string", "category": "string", "int": "integer", "float": "number",

@@ -16,7 +16,8 @@ _MEMBER_LIST = re.compile(
 )
 # the separators of a list of organisations: commas, "and", and a closing parenthesis before
 # "the" ("... States (OAS) the United Nations")
-_ITEM_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?(?:of\s+)?|\s+and\s+(?:of\s+)?|(?<=\))\s+(?=the\s)")
+_ITEM_SEPARATOR = re.compile(
+    r"\s*,\s*(?:and\s+)?(?:of\s+)?|\s+and\s+(?:of\s+)?|(?<=\))\s+(?=the\s)")
 # "World Bank in 1946", "the European Union on May 1, 2004": the date is not the name
 _TRAILING_DATE = re.compile(r"\s+(?:on|in|since)\s+[^,]*?\d{4}.*$")
 # pronoun subjects: the sentence's nearest named country, the row's partner, or the subject

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from helpers.core import places
-from helpers.core.schema import PRECISION_RANK
 from helpers.build.cities import post_records
 from helpers.build.dates import Date
 from helpers.build.decisions import Decision
@@ -23,9 +21,11 @@ from helpers.build.memberships import (
     membership_subjects,
     parse_memberships,
 )
-from helpers.build.posts import parse_mission
 from helpers.build.partners import row_region
+from helpers.build.posts import parse_mission
 from helpers.build.statements import Statement, TableRow
+from helpers.core import places
+from helpers.core.schema import PRECISION_RANK
 
 RECORD_TABLES = ("missions", "events", "memberships", "figures")
 
@@ -149,7 +149,8 @@ def relation_record(row: TableRow, partner, notes: list[dict], elsewhere: dict[s
         events.append(event_record(partner.iso3, date, kind, summary, row.line, row.source,
                                    row.line, 0))
     relation = dict(
-        region=row_region(row, partner), heading=row.heading, partner=places.name_of(partner.iso3) if partner.iso3 else "",
+        region=row_region(row, partner), heading=row.heading,
+        partner=places.name_of(partner.iso3) if partner.iso3 else "",
         iso3=partner.iso3, resolution=partner.resolution, reason=partner.reason,
         candidates=partner.candidates,
         established=established.iso if established else None,

@@ -10,9 +10,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from helpers.build.tables import Table, is_table_line, parse_table
 from helpers.core.exceptions import SourceError
 from helpers.core.schema import is_partner_heading, region_of_heading
-from helpers.build.tables import Table, is_table_line, parse_table
 
 FOOTNOTE = re.compile(r"\[\d+\]")
 _BULLET = re.compile(r"^\s*[-*]\s+")
