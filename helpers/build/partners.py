@@ -54,11 +54,18 @@ def identify_partners(doc: Document, subject: str, orgs: dict[str, Organization]
                 decisions += why
             partners[row.line] = first[row.line]
     for heading, line in doc.empty_rows:
-        decisions.append(Decision("empty-row", f"empty row under {heading or 'no heading'}",
+        decisions.append(Decision("empty-row", f"empty row in {heading or 'no heading'}",
                                   "not a relation", "",
                                   "a table row with no text is counted, not kept", doc.source,
                                   line))
-    for row in doc.rows:
+    mapped: set[str] = set()
+    for row in doc.rows:  # one decision per heading naming a region, at its first row
+        if row.region and row.heading != row.region and row.heading not in mapped:
+            mapped.add(row.heading)
+            decisions.append(Decision(
+                "region-heading", row.heading, row.region, "",
+                "schema.HEADING_REGIONS (or the manifest's [regions]) maps the heading",
+                row.source, row.line))
         decisions += region_decisions(row, partners[row.line])
     return partners, decisions
 
