@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data report notebooks test test-slow test-browser lint lab bench clean
+.PHONY: help venv data report notebooks test test-slow test-browser lint lab bench corpus clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,8 +52,11 @@ lint: $(DEVSTAMP) ## Run ruff, and the import contract that keeps helpers/ in la
 lab: $(STAMP) ## Start JupyterLab at notebooks/ in the project environment
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-bench: $(DEVSTAMP) ## Run the benchmarks and write benchmarks/results.md
+bench: $(DEVSTAMP) ## Run the benchmarks (the corpus figure too) and write benchmarks/results.md
 	$(PY) -m benchmarks.run
+
+corpus: $(STAMP) ## Build each real article of tests/corpus and score it against expected.toml
+	$(PY) -m benchmarks.corpus
 
 clean: ## Remove the virtual environment, caches, build/ (figures, caches) and reports/ (every run)
 	rm -rf $(VENV) .pytest_cache .ruff_cache reports build *.egg-info

@@ -49,7 +49,10 @@ def _styles(values, palette) -> dict:
 
 
 REGION_COLORS = _styles(REGIONS, [ORANGE, SKY, GREEN, BLUE, PURPLE, VERMILION, GREY])
-POST_COLORS = {**_styles(POST_TYPES, [BLUE, SKY, GREEN, ORANGE, PURPLE, VERMILION, YELLOW]),
+# Okabe–Ito has seven colours strong enough for bars; post types go beyond with Paul Tol's
+# colour-blind-safe "muted" wine, olive and indigo
+POST_COLORS = {**_styles(POST_TYPES, [BLUE, SKY, GREEN, ORANGE, PURPLE, VERMILION, "#882255",
+                                      "#999933", "#332288"]),
                "closed": GREY}  # a post closed or suspended, whatever its type
 LEVEL_COLORS = _styles(COVERAGE_LEVELS, [BLUE, ORANGE, SKY, NONE_COLOR])
 # (marker, colour) per event kind: the pair is unique for up to 13 kinds

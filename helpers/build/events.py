@@ -9,30 +9,39 @@ from helpers.build.dates import Date, find_dates, parse_date
 
 # (pattern, kind): the nearest keyword to a date decides its kind; on a tie, the first listed
 _KINDS = [
-    (r"(?<!re-)(?<!re)establish\w*\s+(?:of\s+)?(?:diplomatic\s+)?relations|(?<!re-)"
+    (r"(?<!re-)(?<!re)establish\w*\s+(?:of\s+)?(?:full\s+)?(?:diplomatic\s+)?(?:relations|ties)|"
+     r"\brelations\s+(?:started|since)\b|(?<!re-)"
      r"(?<!re)establishment of diplomatic relations|relations began|relations\s+(?:were|was|"
      r"have\s+been)\s+established|\brelations\b[^.]{0,60}?\b(?:was|were)\s+established\b",
      "relations-established"),
-    (r"\b(?:broken(?:\s+off)?|broke\s+off|severed|sever\w*|suspended\s+(?:diplomatic\s+)?"
-     r"relations|rupture\w*)\b", "relations-broken"),
+    (r"\b(?:broken(?:\s+off)?|broke\s+off|severed|sever\w*|suspend\w*\s+(?:its\s+|their\s+)?"
+     r"(?:diplomatic\s+)?relations|rupture\w*)\b", "relations-broken"),
     (r"\b(?:renewed|restored|re-?established|re-?establishment|resumed)\b",
      "relations-renewed"),
-    (r"\brecogni[sz]ed\b[^.]*?\bby the appointment of\b|\brecogni(?:[sz]ed|tion)\b",
+    # recognising a genocide or a claim is not recognising a state
+    (r"\brecogni[sz]e[sd]?\s+the\s+(?:[A-Z]\w+\s+)*(?:Genocide|genocide|claims?)\b", "other"),
+    (r"\brecogni[sz]ed\b[^.]*?\bby the appointment of\b|\brecogni(?:[sz]e[sd]?|tion)\b",
      "recognition"),
     (r"\b(?:raised|elevat\w*|upgraded)\b[^.]{0,40}?\bembassy\b", "mission-upgraded"),
-    (r"\bestablish\w*\s+of\s+(?:the\s+)?(?:[A-Z]\w+\s+)?(?:legation|embassy)\b",
+    (r"\bestablish\w*\s+of\s+(?:the\s+)?(?:[A-Z]\w+\s+)?(?:legation|embassy)\b|"
+     r"\bestablish\w*\s+(?:its|their|an?|the)\s+(?:first\s+)?(?:legation|embassy)\b",
      "mission-opened"),
-    (r"\b(?:agreements?|accords?|treaty|treaties|declaration)\b", "agreement"),
+    (r"\b(?:agreements?|accords?|treaty|treaties|declaration|communiqu[eé]s?)\b", "agreement"),
     (r"\bre-?opened\b", "mission-reopened"),
     (r"\bopened\b", "mission-opened"),
     (r"\bclosed\b", "mission-closed"),
     (r"\bsuspended\b", "mission-suspended"),
-    (r"\bvisit\b", "visit"),
-    (r"\bmembers?\b", "membership"),
-    (r"\b(?:war|law|decree|re-election|election|government|inauguration|announced|served|"
-     r"independence)\b", "other"),
+    (r"\b(?:visit|visited|travell?ed\s+to)\b", "visit"),
+    (r"\bjoined\b|\bbecame\s+(?:a\s+)?(?:full\s+)?member|\bmembership\s+took\s+effect|"
+     r"\bmembers?\b", "membership"),
+    (r"\b(?:announced|served)\b", "other"),
 ]
+# nouns that name a circumstance, not what happened on the date: they decide only when no
+# verb of the list above is within reach ("recognised the independence of Y on ..." is a
+# recognition; "due to the 2008 war, X broke off relations" a break)
+_NOUNS = r"\b(?:war|law|decree|re-election|election|government|inauguration|independence)\b"
 _KIND_RES = [(re.compile(p, re.IGNORECASE), k) for p, k in _KINDS]
+_NOUN_RE = re.compile(_NOUNS, re.IGNORECASE)
 _NEAR = 80  # characters: a keyword further from the date than this does not classify it
 
 
@@ -43,20 +52,54 @@ class Event:
     end: Date | None = None
 
 
+# verbs among the kind keywords: a verb of the date's clause outranks a noun of circumstance
+_VERB = re.compile(r"\b(?:establish\w*|began|started|broke|broken|severed|suspend\w*|restored|"
+                   r"renewed|re-?established|resumed|recogni[sz]e[sd]?|raised|upgraded|elevated|"
+                   r"re-?opened|opened|closed|visited|travell?ed|joined|became|signed)\b",
+                   re.IGNORECASE)
+
+
 def classify(text: str, date: Date) -> str:
-    """The kind of event a date marks: the nearest kind keyword within reach, else 'other'."""
-    best = (_NEAR + 1, "other")
-    for rx, kind in _KIND_RES:
+    """The kind of event a date marks, 'other' when no keyword is within reach.
+
+    Among keywords, a verb before the date in its clause wins over the others ("recognized Y
+    in January 1987 and established an embassy in June 1988"), then the nearest, then the
+    first listed. A nearer noun of circumstance ("war", "independence") makes the date
+    `other`, unless the winner is a verb with no other date between it and the date: the
+    verb decides before any noun ("recognised the independence of Y on ..." is a
+    recognition; "the 1879 War of the Pacific" stays `other`).
+    """
+    kinds = _candidates(text, date, _KIND_RES)
+    nouns = _candidates(text, date, [(_NOUN_RE, "other")])
+    if not kinds:
+        return "other"
+    best = min(kinds, key=lambda c: (0 if c[0] == 0 and c[3] else 1, c[1]))
+    noun = min((c[1] for c in nouns), default=_NEAR + 1)
+    if noun < best[1] and not (best[3] and best[4]):
+        return "other"  # a nearer noun of circumstance, and no verb of the date's own clause
+    return best[2]
+
+
+def _candidates(text: str, date: Date, patterns) -> list[tuple]:
+    """(side, distance, kind, is a verb, no other date between) of each keyword in reach."""
+    out = []
+    for rx, kind in patterns:
         for m in rx.finditer(text):
             if m.end() <= date.start:
-                distance = date.start - m.end()
+                between = text[m.end():date.start]
+                # a keyword of an earlier clause ("... in 1987 and established") comes after
+                side = 1 if re.search(r"\d{4}|;", between) else 0
+                candidate = (side, date.start - m.end())
             elif m.start() >= date.end:
-                distance = m.start() - date.end
+                between = text[date.end:m.start()]
+                candidate = (1, m.start() - date.end)
             else:
-                distance = 0
-            if distance < best[0]:
-                best = (distance, kind)
-    return best[1]
+                between, candidate = "", (0, 0)
+            if candidate[1] > _NEAR:
+                continue
+            verb = bool(_VERB.search(m.group()))
+            out.append((*candidate, kind, verb, not re.search(r"\d{4}", between)))
+    return out
 
 
 def parse_events(text: str, consumed: list[tuple[int, int]] = ()) -> list[Event]:
@@ -76,10 +119,15 @@ def parse_events(text: str, consumed: list[tuple[int, int]] = ()) -> list[Event]
 
 
 def parse_date_cell(text: str) -> tuple[Date | None, list[tuple[Date, str]]]:
-    """A "Formal Relations Began" cell: the date relations began, and the cell's other dates
-    with their kinds ("5 May 1987, broken 9 September 1996": established 1987-05-05, then a
-    ``relations-broken`` event). A cell with words but no date gives (None, [])."""
-    cleaned = re.sub(r"\[\d+\]", "", text).strip()
+    """A "Formal Relations Began" cell, read as a sequence of dated clauses: the date relations
+    began, and each later date with its kind.
+
+    A clause's own words decide its kind ("broken 9 September 1996" is ``relations-broken``);
+    a date without a word of its own restores relations after a break (``relations-renewed``)
+    and is ``other`` otherwise ("8 June 1989 and 5 August 2005"). Words after the last date
+    ("- Joint Communique") belong to it. A cell with words but no date gives (None, []).
+    """
+    cleaned = re.sub(r"\[(?:\d+|[a-z]|note \d+)\]", "", text).strip()
     whole = parse_date(cleaned)
     if whole is not None or not cleaned:
         return whole, []
@@ -87,10 +135,24 @@ def parse_date_cell(text: str) -> tuple[Date | None, list[tuple[Date, str]]]:
     if not dates:
         return None, []
     first, others = dates[0], []
-    for before, d in zip(dates, dates[1:], strict=False):
-        words = cleaned[before.end:d.end]  # the words between the two dates decide the kind
-        shifted = Date(d.iso, d.precision, d.start - before.end, d.end - before.end,
-                       d.approximate)
-        others.append((Date(d.iso, d.precision, approximate=d.approximate),
-                       classify(words, shifted)))
+    previous = "relations-established"
+    for i, d in enumerate(dates[1:], start=1):
+        end = d.end if i + 1 < len(dates) else len(cleaned)  # trailing words: the last date's
+        clause = cleaned[dates[i - 1].end:end]
+        if re.fullmatch(r"\s*(?:-|–|—|to|until)\s*", cleaned[dates[i - 1].end:d.start]):
+            continue  # "1991–1993": the end of a period, not an event of its own
+        shifted = Date(d.iso, d.precision, d.start - dates[i - 1].end,
+                       d.end - dates[i - 1].end, d.approximate)
+        kind = classify(clause, shifted) if _own_words(clause, shifted) else "other"
+        if kind == "other" and previous == "relations-broken" and not _own_words(
+                clause, shifted):
+            kind = "relations-renewed"
+        others.append((Date(d.iso, d.precision, approximate=d.approximate), kind))
+        previous = kind
     return Date(first.iso, first.precision, approximate=first.approximate), others
+
+
+def _own_words(clause: str, date: Date) -> bool:
+    """Whether a clause says something besides its date ("and", commas, dashes aside)."""
+    rest = clause[:date.start] + " " + clause[date.end:]
+    return bool(re.sub(r"\b(?:and|or|then)\b|[\s,;:–—()-]", "", rest))

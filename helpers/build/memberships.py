@@ -9,9 +9,19 @@ from dataclasses import dataclass
 from helpers.core.paths import REFERENCE
 
 _MEMBER_LIST = re.compile(
-    r"(?:members?\s+of|belong to [^,]*?,\s*including)\s+(?P<list>.+?)"
+    r"(?:members?(?:\s+(?:state|nation|country))?\s+of|(?:belong|belongs)\s+to\s+[^,]*?,\s*"
+    r"including|membership\s+in\s+[^,]*?,\s*including|\bjoined|\bbelongs?\s+to)"
+    r"\s+(?P<list>.+?)"
     r"(?=\s+since\b|,?\s+and\s+(?:is|are|was|were|has|have|had)\b|\.?$)"
 )
+# the separators of a list of organisations: commas, "and", and a closing parenthesis before
+# "the" ("... States (OAS) the United Nations")
+_ITEM_SEPARATOR = re.compile(
+    r"\s*,\s*(?:and\s+)?(?:of\s+)?|\s+and\s+(?:of\s+)?|(?<=\))\s+(?=the\s)")
+# "World Bank in 1946", "the European Union on May 1, 2004": the date is not the name
+_TRAILING_DATE = re.compile(r"\s+(?:on|in|since)\s+[^,]*?\d{4}.*$")
+# pronoun subjects: the sentence's nearest named country, the row's partner, or the subject
+PRONOUNS = ("It", "The country", "This country")
 
 
 @dataclass(frozen=True)
@@ -39,10 +49,14 @@ def parse_memberships(text: str) -> list[str]:
     m = _MEMBER_LIST.search(text.rstrip("."))
     if not m:
         return []
-    items = re.split(r"\s*,\s*(?:and\s+)?(?:of\s+)?|\s+and\s+(?:of\s+)?", m.group("list"))
     out = []
-    for item in items:
-        name = re.sub(r"^(?:the|of the|of)\s+", "", item.strip(), flags=re.IGNORECASE).strip(" .")
+    listed = re.sub(r"\s+(?:on|in|since)\s+(?:[A-Z][a-z]+\s+)?\d{1,2},\s+\d{4}$", "",
+                    m.group("list"))  # "on May 1, 2004": its comma does not separate names
+    for item in _ITEM_SEPARATOR.split(listed):
+        item = _TRAILING_DATE.sub("", item.strip())
+        if re.match(r"(?:an?|which|that|whose|who)\b", item):
+            break  # "the Rio Group, an association of ...": an apposition ends the list
+        name = re.sub(r"^(?:the|of the|of)\s+", "", item, flags=re.IGNORECASE).strip(" .")
         if name:
             out.append(name)
     return out
@@ -54,5 +68,7 @@ def membership_subjects(text: str) -> str | None:
         r"\bbelong to\b", text
     ):
         return "both"
-    m = re.match(r"^(?:In addition,\s*)?(?P<actor>[A-Z][\w .]*?)\s+(?:is|has been)\b", text)
+    m = re.match(r"^(?:In addition,\s*)?(?P<actor>[A-Z][\w .]*?)\s+(?:also\s+)?"
+                 r"(?:is|was|has been|had been|became|joined|belongs|maintains membership)\b",
+                 text)
     return m.group("actor") if m else None

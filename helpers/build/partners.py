@@ -17,6 +17,7 @@ from helpers.build.memberships import Organization, membership_subjects, parse_m
 from helpers.build.posts import parse_mission
 from helpers.build.statements import Document, TableRow
 from helpers.core import places
+from helpers.core.schema import REGIONS, UNKNOWN_REGION, heading_key
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,12 @@ def identify_partners(doc: Document, subject: str, orgs: dict[str, Organization]
     """Every row's partner by row line, region by region, and the decisions taken.
 
     First pass: rows whose text names their partner. Second pass: the others, bounded by
-    their identified neighbours (rows are alphabetical within a region).
+    their identified neighbours (rows are alphabetical under a heading).
     """
     decisions: list[Decision] = []
     by_region: dict[str, list[TableRow]] = {}
     for row in doc.rows:
-        by_region.setdefault(row.region, []).append(row)
+        by_region.setdefault(heading_key(row.heading), []).append(row)
     partners: dict[int, Partner] = {}
     for region_rows in by_region.values():
         known: dict[int, str] = {}
@@ -52,19 +53,47 @@ def identify_partners(doc: Document, subject: str, orgs: dict[str, Organization]
                 first[row.line], why = row_partner(row, region_rows, known, subject, orgs)
                 decisions += why
             partners[row.line] = first[row.line]
-    for region, line in doc.empty_rows:
-        decisions.append(Decision("empty-row", f"empty row in {region}", "not a relation", "",
+    for heading, line in doc.empty_rows:
+        decisions.append(Decision("empty-row", f"empty row in {heading or 'no heading'}",
+                                  "not a relation", "",
                                   "a table row with no text is counted, not kept", doc.source,
                                   line))
     mapped: set[str] = set()
-    for row in doc.rows:  # one decision per heading, at its first row
-        if row.heading and row.heading != row.region and row.heading not in mapped:
+    for row in doc.rows:  # one decision per heading naming a region, at its first row
+        if row.region and row.heading != row.region and row.heading not in mapped:
             mapped.add(row.heading)
             decisions.append(Decision(
                 "region-heading", row.heading, row.region, "",
                 "schema.HEADING_REGIONS (or the manifest's [regions]) maps the heading",
                 row.source, row.line))
+        decisions += region_decisions(row, partners[row.line])
     return partners, decisions
+
+
+def row_region(row: TableRow, partner: Partner) -> str:
+    """A row's region: its partner's continent, whatever the heading (a transcontinental
+    partner keeps a heading that names one of its continents: Cyprus under "Europe"); for an
+    unresolved partner, the region the heading names, else ``unknown``."""
+    if partner.iso3 and row.region in places.regions_of(partner.iso3):
+        return row.region
+    own = places.region_of(partner.iso3) if partner.iso3 else ""
+    if own in REGIONS:
+        return own
+    return row.region or UNKNOWN_REGION
+
+
+def region_decisions(row: TableRow, partner: Partner) -> list[Decision]:
+    """A decision when the row's region is not simply the one its heading names."""
+    region = row_region(row, partner)
+    if region == row.region:
+        return []
+    if partner.iso3 and region != UNKNOWN_REGION:
+        rule = "a row's region is its partner's continent (country_converter's data)"
+    else:
+        rule = "the partner is unresolved and the heading names no region"
+    named = f"the heading names {row.region}" if row.region else "the heading names no region"
+    return [Decision("region-heading", f"{row.heading or 'no heading'}: {row_subject(row)}",
+                     region, named, rule, row.source, row.line)]
 
 
 def row_subject(row: TableRow) -> str:
@@ -178,9 +207,9 @@ def _bounded_candidates(row: TableRow, region_rows: list[TableRow], known: dict[
     taken = set(known.values())
     lo = places.fold(places.name_of(before)) if before else ""
     hi = places.fold(places.name_of(after)) if after else "~"
-    pool = [c for c in places.states_in_region(row.region)
+    pool = [c for c in places.states_in_region(row.region or None)
             if lo < places.fold(c.name) < hi and c.iso3 not in taken and c.iso3 != subject]
-    reason = (f"names no country; alphabetical position in {row.region} between "
+    reason = (f"names no country; alphabetical position in {row.region or 'its table'} between "
               f"{places.name_of(before) if before else 'the start'} and "
               f"{places.name_of(after) if after else 'the end'}: "
               f"{', '.join(c.name for c in pool) or 'no state'}")

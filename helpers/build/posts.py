@@ -16,12 +16,17 @@ from helpers.core import places
 
 _POST = re.compile(
     r"(?P<count>\b(?:an?|\d+|two|three|four|five|six)\s+)?"
-    r"(?P<type>honorary\s+consulates?|consulates?[-\s]general|general\s+consulates?|"
-    r"consular\s+agency|embass(?:y|ies)|consulates?)\b",
+    r"(?P<type>honorary\s+consulates?[-\s]general|honorary\s+consulates?|consulates?[-\s]general|"
+    r"general\s+consulates?|consular\s+agency|embass(?:y|ies)|high\s+commissions?|"
+    r"trade\s+offices?|liaison\s+offices?|representative\s+offices?|consulates?)\b",
     re.IGNORECASE,
 )
 _WORD_COUNTS = {"a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_PLACE = r"(?:the\s+)?[A-ZÀ-Ý][\w'’.-]*(?:\s(?:[A-ZÀ-Ý][\w'’.-]*|de|la|del|do|da))*"
+# a place's words: capitalised, or the small words of names such as "Port of Spain",
+# "Frankfurt am Main", "Newcastle upon Tyne", "Santa Cruz de la Sierra"
+_PLACE = (r"(?:the\s+)?[A-ZÀ-Ý][\w'’.-]*(?:\s(?:[A-ZÀ-Ý][\w'’.-]*|de|la|del|do|da|dos|das|"
+          r"of|am|an|upon|on|sur|der|des|du|di|el|al)(?=\s[A-ZÀ-Ý]|$|[,)])|"
+          r"\s[A-ZÀ-Ý][\w'’.-]*)*")
 _PLACES = re.compile(
     rf"^\(?\s*(?:in|at)\s+(?P<list>{_PLACE}(?:\s*,\s*(?:and\s+)?{_PLACE})*(?:,?\s+and\s+{_PLACE})?)"
     r"(?:\s*\((?P<paren>[^)]+)\))?"
@@ -44,8 +49,13 @@ _LEADING_DATE = re.compile(r"^(?:In|On|Since)\s+[^,]*\d{4},\s*")
 
 def post_type(words: str) -> str:
     w = words.lower()
+    for kind in ("trade", "liaison", "representative"):
+        if w.startswith(kind):
+            return f"{kind}-office"
     if "honorary" in w:
-        return "honorary-consulate"
+        return "honorary-consulate-general" if "general" in w else "honorary-consulate"
+    if "high" in w:
+        return "embassy"  # a high commission is the embassy of one Commonwealth member in another
     if "agency" in w:
         return "consular-agency"
     if "general" in w:

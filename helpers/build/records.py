@@ -15,7 +15,13 @@ from helpers.build.dates import Date
 from helpers.build.decisions import Decision
 from helpers.build.events import parse_date_cell, parse_events
 from helpers.build.figures import Indicator, name_indicator, parse_figures
-from helpers.build.memberships import Organization, membership_subjects, parse_memberships
+from helpers.build.memberships import (
+    PRONOUNS,
+    Organization,
+    membership_subjects,
+    parse_memberships,
+)
+from helpers.build.partners import row_region
 from helpers.build.posts import parse_mission
 from helpers.build.statements import Statement, TableRow
 from helpers.core import places
@@ -72,6 +78,9 @@ def statement_records(st: Statement, partner: str, row_line: int | None, subject
     members: list[str] = []
     if who == "both":
         members = [subject] + ([partner] if partner else [])
+    elif who in PRONOUNS:  # "It is a founding member of ...": nearest country, else the partner
+        named = [m.iso3 for m in places.find_countries(st.text)]
+        members = [(named or [partner or subject])[0]]
     elif who and places.country_of(who):
         members = [places.country_of(who)]
     for name in names:
@@ -140,7 +149,8 @@ def relation_record(row: TableRow, partner, notes: list[dict], elsewhere: dict[s
         events.append(event_record(partner.iso3, date, kind, summary, row.line, row.source,
                                    row.line, 0))
     relation = dict(
-        region=row.region, partner=places.name_of(partner.iso3) if partner.iso3 else "",
+        region=row_region(row, partner), heading=row.heading,
+        partner=places.name_of(partner.iso3) if partner.iso3 else "",
         iso3=partner.iso3, resolution=partner.resolution, reason=partner.reason,
         candidates=partner.candidates,
         established=established.iso if established else None,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from helpers.build.tables import Table, is_table_line, parse_table
 from helpers.core.exceptions import SourceError
+from helpers.core.schema import is_partner_heading, region_of_heading
 
 FOOTNOTE = re.compile(r"\[\d+\]")
 _BULLET = re.compile(r"^\s*[-*]\s+")
@@ -19,6 +20,11 @@ _BULLET = re.compile(r"^\s*[-*]\s+")
 _SENTENCE_END = re.compile(r"[.!?](?:\[\d+\])*[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:[A-Z]\.)+[A-Z]?|\b[A-Z]|\b(?:St|Mr|Mrs|Dr|No|Jr|Mt|Ft|vs|approx|tel))$")
+
+
+# "Further information: X", "Main article: X", "See also: X" sit alone but are not headings
+_HATNOTE = re.compile(r"^(?:Further information|Main articles?|See also|For more information)"
+                      r"\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ class TableRow:
     """A table row with its region, its cells by role and its statements."""
 
     source: str
-    region: str
+    region: str  # the region the heading names; "" when it names none ("Rest of world")
     line: int
     established: str  # the "Formal Relations Began" cell, footnotes kept for the reader
     statements: tuple[Statement, ...]
@@ -65,7 +71,7 @@ class Document:
     source: str
     statements: tuple[Statement, ...]
     rows: tuple[TableRow, ...]
-    empty_rows: tuple[tuple[str, int], ...]  # (region, line)
+    empty_rows: tuple[tuple[str, int], ...]  # (heading, line)
 
 
 def clean(text: str) -> str:
@@ -138,15 +144,18 @@ def _is_heading(lines: list[str], i: int) -> bool:
         return False
     prev_blank = i == 0 or not lines[i - 1].strip()
     next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
-    return prev_blank and next_blank and len(text) <= 60 and not text.endswith((".", ":"))
+    return (prev_blank and next_blank and len(text) <= 60 and not text.endswith((".", ":"))
+            and not _HATNOTE.match(text))
 
 
 def read_article(lines: list[str], source: str,
                  regions: Mapping[str, str] | tuple[str, ...]) -> Document:
-    """Read a "Foreign relations of X" article: prose, region tables, lists.
+    """Read a "Foreign relations of X" article: prose, bilateral tables, lists.
 
-    ``regions`` maps each section heading a bilateral table may sit under to its region
-    (``schema.heading_regions``); a plain tuple of regions maps each to itself.
+    ``regions`` maps section headings to the region they name (``schema.heading_regions``;
+    a plain tuple of regions maps each to itself); case, hyphens and spaces aside. A table may
+    sit under any heading of partners, one that names no region too ("Rest of world"); a
+    table under a heading of organisations ("International organizations") is refused.
     """
     if not isinstance(regions, Mapping):
         regions = {r: r for r in regions}
@@ -175,17 +184,17 @@ def read_article(lines: list[str], source: str,
             start = i
             while i < len(lines) and is_table_line(lines[i]):
                 i += 1
-            if section not in regions:
+            if not is_partner_heading(section):
                 raise SourceError(
                     source,
-                    f"table sits under no region heading (the heading above it is "
-                    f"{section or 'missing'!r} on line {heading_line or '?'}; expected one of: "
-                    f"{', '.join(sorted(regions))}; a manifest may map more headings in "
-                    "[regions])",
+                    f"table sits under {section!r} (line {heading_line}), a heading of "
+                    "organisations, not of partner countries; a bilateral table needs a "
+                    "heading of partners (a region, \"Rest of world\", \"Other\", ...)",
                     start + 1,
                 )
             table = parse_table(lines[start:i], start + 1, source)
-            _read_rows(table, source, section, regions[section], statements, rows, empty)
+            _read_rows(table, source, section, region_of_heading(section, regions), statements,
+                       rows, empty)
             continue
         if _is_heading(lines, i):
             flush()
@@ -222,7 +231,7 @@ def _read_rows(table: Table, source, heading, region, statements, rows, empty) -
         )
     for row in table.rows:
         if row.is_empty:
-            empty.append((region, row.line))
+            empty.append((heading, row.line))
             continue
         row_statements = []
         for block in _blocks(list(row.cells[notes].lines)):

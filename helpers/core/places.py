@@ -268,9 +268,22 @@ def city_candidates(name: str) -> tuple[City, ...]:
     return tuple(out.values())
 
 
+# States on two continents: country_converter puts each on one ("CYP": Asia); an article's
+# heading that names the other one is as right (Cyprus under "Europe").
+TRANSCONTINENTAL = {"CYP": ("Asia", "Europe"), "TUR": ("Asia", "Europe"),
+                    "RUS": ("Europe", "Asia"), "GEO": ("Asia", "Europe"),
+                    "ARM": ("Asia", "Europe"), "AZE": ("Asia", "Europe"),
+                    "KAZ": ("Asia", "Europe"), "EGY": ("Africa", "Asia")}
+
+
 def region_of(iso3: str) -> str:
     c = countries().get(iso3)
     return c.region if c else ""
+
+
+def regions_of(iso3: str) -> tuple[str, ...]:
+    """Every region a country lies in: one, or two for a transcontinental state."""
+    return TRANSCONTINENTAL.get(iso3) or ((region_of(iso3),) if region_of(iso3) else ())
 
 
 def name_of(iso3: str) -> str:
@@ -278,7 +291,9 @@ def name_of(iso3: str) -> str:
     return c.name if c else iso3
 
 
-def states_in_region(region: str) -> list[Country]:
-    """States (UN members and observer states) of a region, by common name."""
-    return sorted((c for c in countries().values() if c.region == region and c.is_state),
+def states_in_region(region: str | None) -> list[Country]:
+    """States (UN members and observer states) of a region (of the world when None), by
+    common name."""
+    return sorted((c for c in countries().values()
+                   if (region is None or c.region == region) and c.is_state),
                   key=lambda c: fold(c.name))

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from helpers.core.exceptions import SchemaError
 
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+# a relations row whose partner is unresolved and whose heading names no region
+UNKNOWN_REGION = "unknown"
+RELATION_REGIONS = (*REGIONS, UNKNOWN_REGION)
 # Section headings of "Foreign relations of X" articles -> the region their tables belong to.
 # A subject's manifest may add headings with a [regions] table (heading = "Region").
 HEADING_REGIONS: dict[str, str] = {
@@ -29,11 +32,17 @@ HEADING_REGIONS: dict[str, str] = {
     "Southern Europe": "Europe", "Central Europe": "Europe",
     "Pacific": "Oceania", "South Pacific": "Oceania", "Australasia": "Oceania",
 }
+# A table under a heading with one of these words lists organisations, not partners
+# ("International organizations", "Multilateral relations"): the build refuses it.
+NOT_PARTNER_HEADING_WORDS = ("organization", "organizations", "organisation", "organisations",
+                             "multilateral", "membership", "memberships")
 # how precisely a date is known, coarsest first: decade for "the 1820s" (`date` holds the
 # decade's first year), then year, month, day as written. The order is the ranking.
 PRECISIONS = ("decade", "year", "month", "day")
 PRECISION_RANK = {p: i for i, p in enumerate(PRECISIONS)}
-POST_TYPES = ("embassy", "consulate-general", "consulate", "honorary-consulate", "consular-agency")
+POST_TYPES = ("embassy", "consulate-general", "consulate", "honorary-consulate-general",
+              "honorary-consulate", "consular-agency", "trade-office", "liaison-office",
+              "representative-office")
 EVENT_KINDS = ("relations-established", "relations-renewed", "relations-broken", "recognition",
                "agreement", "mission-opened", "mission-closed", "mission-suspended",
                "mission-reopened", "visit", "membership", "other",
@@ -52,6 +61,24 @@ DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inf
 def heading_regions(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The heading -> region table, extended by a manifest's ``[regions]``."""
     return {**HEADING_REGIONS, **(extra or {})}
+
+
+def heading_key(heading: str) -> str:
+    """One form for headings that differ only in case, hyphens or spaces ("Latin-America",
+    "latin  america" -> "latin america")."""
+    return " ".join(re.sub(r"[-_‐–]", " ", heading).lower().split())
+
+
+def region_of_heading(heading: str, table: dict[str, str]) -> str:
+    """The region a heading names (``table`` as from ``heading_regions``), or "" when it names
+    none ("Rest of world", "Other", "Neighboring countries")."""
+    keyed = {heading_key(k): v for k, v in table.items()}
+    return keyed.get(heading_key(heading), "")
+
+
+def is_partner_heading(heading: str) -> bool:
+    """False for a heading under which a table lists organisations, not partner countries."""
+    return not set(heading_key(heading).split()) & set(NOT_PARTNER_HEADING_WORDS)
 
 
 
@@ -118,8 +145,11 @@ def _table(name, description, columns, key):
 
 
 _table("relations", "One row per non-empty row of the article's bilateral tables.", [
-    Column("region", "category", "Section of the article the table sits under.", allowed=REGIONS,
-           required=True),
+    Column("region", "category", "The partner's continent (country_converter's data, one of "
+           "the five regions), whatever the heading; for an unresolved partner, the region its "
+           "heading names, else `unknown`.", allowed=RELATION_REGIONS, required=True),
+    Column("heading", "str", "The section heading the table sits under, as written "
+           "(\"Rest of world\", \"Latin-America\"); empty when the table has none."),
     Column("partner", "str", "Common English short name of the partner; empty when unresolved."),
     Column("iso3", "iso3", "ISO 3166-1 alpha-3 code of the partner; empty when unresolved."),
     Column("resolution", "category", "How the partner was identified: `stated` (the row's text "

@@ -80,9 +80,10 @@ def test_kenya_keeps_its_country_column_and_the_column_wins(corpus):
     (conflict,) = [d for d in t["decisions"] if d["kind"] == "country-column"]
     assert (conflict["subject"], conflict["decision"], conflict["alternatives"],
             conflict["line"]) == ("Tanzania", "TZA", "UGA", "13")
-    # "high commission" is not a post type of the schema: unparsed, with a reason
-    assert _pick(t["unparsed"], "line", "text") == [
-        ("13", "Uganda has a high commission in Nairobi.")]
+    # a high commission is recorded as an embassy (tests/corpus/README.md)
+    assert _pick(t["unparsed"], "line", "text") == []
+    assert _pick([m for m in t["missions"] if m["line"] == "13"], "sending_iso3", "city",
+                 "post_type") == [("UGA", "Nairobi", "embassy")]
 
 
 def test_uruguay_broken_and_restored_relations_and_imprecise_dates(corpus):
@@ -155,17 +156,27 @@ def test_ghana_see_links_empty_rows_and_a_row_naming_no_country(corpus):
         ("African Union", "GHA"), ("Commonwealth of Nations", "GHA")]
 
 
-def test_a_heading_outside_the_table_is_refused_with_line_and_allowed_names(tmp_path):
-    doc = "Intro.\n\nAntarctica\n\n" + grid([("", "", ["-   Chile has an embassy in Lima."])])
+def test_a_table_under_a_heading_of_organisations_is_refused_with_its_line(tmp_path):
+    doc = ("Intro.\n\nInternational organizations\n\n"
+           + grid([("", "", ["-   Chile has an embassy in Lima."])]))
     write_source(tmp_path / "raw", doc + "\n")
     with pytest.raises(SourceError) as info:
         build(raw=tmp_path / "raw", out=tmp_path / "out")
     message = str(info.value)
-    assert message.startswith("document.txt:5: table sits under no region heading")
-    assert "'Antarctica' on line 3" in message
-    assert "Middle East" in message and "Caribbean" in message
-    assert "[regions]" in message
+    assert message.startswith("document.txt:5: table sits under 'International organizations' "
+                              "(line 3), a heading of organisations")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_table_under_a_heading_naming_no_region_takes_its_partners_continents(tmp_path):
+    doc = "Intro.\n\nRest of world\n\n" + grid([
+        ("Japan", "1961", ["-   Japan has an embassy in Lima."]),
+        ("Canada", "", ["-   Canada has an embassy in Lima."])])
+    write_source(tmp_path / "raw", doc + "\n")
+    build(raw=tmp_path / "raw", out=tmp_path / "out")
+    rows = (tmp_path / "out" / "relations.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [tuple(r.split(",")[:3]) for r in rows] == [
+        ("Asia", "Rest of world", "Japan"), ("Americas", "Rest of world", "Canada")]
 
 
 def test_the_data_dictionary_describes_the_new_kinds_columns_and_headings(built):

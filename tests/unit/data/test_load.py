@@ -51,7 +51,7 @@ def test_relations_region_is_an_ordered_category_of_the_regions(built):
     relations = load.load_relations(built)
     assert isinstance(relations["region"].dtype, pd.CategoricalDtype)
     assert relations["region"].cat.ordered
-    assert list(relations["region"].cat.categories) == list(schema.REGIONS)
+    assert list(relations["region"].cat.categories) == list(schema.RELATION_REGIONS)
     assert str(relations["line"].dtype) == "Int64"
     assert str(relations["established_line"].dtype) == "Int64"
     assert str(relations["statements"].dtype) == "Int64"
