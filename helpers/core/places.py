@@ -283,3 +283,10 @@ def states_in_region(region: str) -> list[Country]:
     """States (UN members and observer states) of a region, by common name."""
     return sorted((c for c in countries().values() if c.region == region and c.is_state),
                   key=lambda c: fold(c.name))
+
+
+def iso3_of_geonames(countrycode: str) -> str:
+    """ISO3 of the country a GeoNames city counts for: its ISO2 code, a territory mapped to its
+    sovereign (as ``City.iso3``); "" when the code is unknown."""
+    own = _iso2_map().get(countrycode, "")
+    return sovereign().get(own, own)

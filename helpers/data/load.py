@@ -125,3 +125,15 @@ def load_sources(folder=paths.PROCESSED):
 
 def load_levels(folder=paths.PROCESSED):
     return load("levels", folder)
+
+
+def load_post_sources(folder=paths.PROCESSED):
+    return load("post_sources", folder)
+
+
+def load_chiefs(folder=paths.PROCESSED):
+    return load("chiefs", folder)
+
+
+def load_register_posts(folder=paths.PROCESSED):
+    return load("register_posts", folder)
