@@ -39,7 +39,9 @@ KIND_MARKERS = {"relations-established": ("o", "#0072B2"), "relations-renewed": 
                 "recognition": ("*", "#D55E00"), "agreement": ("s", "#009E73"),
                 "mission-opened": ("^", "#E69F00"), "mission-closed": ("v", "#000000"),
                 "visit": ("P", "#CC79A7"), "membership": ("D", "#999999"),
-                "other": ("X", "#999999")}
+                "other": ("X", "#999999"),
+                "relations-broken": ("X", "#D55E00"), "mission-suspended": ("v", "#999999"),
+                "mission-reopened": ("^", "#56B4E9"), "mission-upgraded": ("^", "#0072B2")}
 PRECISION_MARKERS = {"day": "o", "month": "D", "year": "s", "decade": "v"}
 SVG_SALT = "foreign-relations"
 

@@ -176,8 +176,8 @@ def precision(date: str) -> str:
     return _PRECISION[len(date)]
 
 
-def chief_record(c: Chief, source: str) -> dict:
-    return dict(person=c.person, person_id=c.person_id, role=c.title, envoy_rank=c.rank,
+def chief_record(c: Chief, source: str, sending: str, receiving: str) -> dict:
+    return dict(sending_iso3=sending, receiving_iso3=receiving, person=c.person, person_id=c.person_id, role=c.title, envoy_rank=c.rank,
                 cow_level=COW_CODES[c.rank], ad_interim=c.ad_interim, served=c.served,
                 **{f: c.dates[f] or None for f in DATE_FIELDS},
                 end_note=c.notes["ended"], note=c.note, source=source, line=c.line)
@@ -198,7 +198,8 @@ def add_chiefs(tables: dict[str, list[dict]], doc: ChiefsDocument, sending: str,
                receiving: str) -> None:
     """Add the chiefs, their levels (reconciled), relations-broken events and the ledger."""
     src = doc.source
-    tables["chiefs"] = tables.get("chiefs", []) + [chief_record(c, src) for c in doc.chiefs]
+    tables["chiefs"] = tables.get("chiefs", []) + [
+        chief_record(c, src, sending, receiving) for c in doc.chiefs]
     fed: dict[int, set[str]] = {c.line: {"chiefs"} for c in doc.chiefs}
     earlier = [r for r in tables["levels"] if (r["sending_iso3"], r["receiving_iso3"]) ==
                (sending, receiving)]

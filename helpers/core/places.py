@@ -35,6 +35,7 @@ class Country:
     region: str
     is_state: bool
     capital: str
+    subregion: str = ""  # the UN's sub-region ("South America", "Western Europe")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ def countries() -> dict[str, Country]:
                 continue
             region = _CONTINENT_TO_REGION.get(row["continent"], row["continent"])
             is_state = bool(row["UNmember"]) or iso3 in _OBSERVER_STATES
-            out[iso3] = Country(iso3, row["name_short"], row["name_official"], region, is_state, "")
+            out[iso3] = Country(iso3, row["name_short"], row["name_official"], region, is_state, "",
+                                row.get("UNregion", ""))
     return out
 
 

@@ -340,6 +340,10 @@ _table("levels", "Diplomatic representation between the subject and a partner ov
 
 _table("chiefs", "Every chief of mission of the partner a chiefs-of-mission file covers (and "
        "the nominees who never served), one row a person and appointment.", [
+    Column("sending_iso3", "iso3", "Country whose chief of mission it is (the partner the file "
+           "covers).", required=True),
+    Column("receiving_iso3", "iso3", "Country the chief is accredited to (the subject).",
+           required=True),
     Column("person", "str", "Name, forenames first (from the file's person id).",
            required=True),
     Column("person_id", "str", "The file's person id (surname-forenames).", required=True),

@@ -1,0 +1,308 @@
+"""The subject beside its peers, from the register of posts (notebook 06), and the sources'
+agreement on the subject's own posts (notebooks 02, 04, 05).
+
+Everything here counts what the register recorded on its date: ``register_posts`` holds, per
+sending country, region, post type and residence, the countries where its posts stand
+(``resident``) or which posts standing elsewhere are accredited to (``non-resident``), one
+entry per post. The subject's own ``agreement`` rate (posts the text sources state that the
+register confirms) says how complete the register is where the two can be compared.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.analysis import charts, maps
+from helpers.core import places
+from helpers.core.schema import AGREEMENTS, POST_TYPES, REGIONS
+from helpers.data import descriptor
+
+MAX_PEERS = 5
+MAP_COLORS = {"subject": "#000000", "resident": "#0072B2", "non-resident": "#E69F00",
+              "none": "#EEEEEE"}
+
+
+def register_source(folder=None) -> dict:
+    """The register's entry among the build's sources (title, date, licence, file)."""
+    found = [s for s in descriptor.sources(folder) if s.get("kind") == "register"]
+    if not found:
+        raise ValueError("the dataset has no register of posts (a source of kind 'register')")
+    return found[0]
+
+
+def register_note(source: dict) -> str:
+    """What every figure of the comparison says it counts."""
+    return (f"Counts what Wikidata recorded on {source['date']}: {source['publisher']}, "
+            f"“{source['title']}” ({source['licence']}), {source['file']}.")
+
+
+def entries(register: pd.DataFrame) -> pd.DataFrame:
+    """One row per post (resident) or accreditation (non-resident): sending, country, region,
+    post type, residence."""
+    table = register.assign(country=register["countries"].str.split(";")).explode("country")
+    return table[["sending_iso3", "country", "region", "post_type", "residence"]].reset_index(
+        drop=True)
+
+
+def senders(register: pd.DataFrame) -> list[str]:
+    """Every country with a post in the register, by ISO3."""
+    return sorted(set(register["sending_iso3"]))
+
+
+def default_peers(register: pd.DataFrame, subject: str, n: int = MAX_PEERS) -> list[str]:
+    """The ``n`` countries of the subject's sub-region (its region when the sub-region has
+    too few) with the most resident posts in the register, most first."""
+    country = places.countries().get(subject)
+    posts = register[register["residence"] == "resident"].groupby("sending_iso3")["posts"].sum()
+    posts = posts.drop(subject, errors="ignore")
+
+    def ranked(same) -> list[str]:
+        chosen = [i for i in posts.index if same(places.countries().get(i))]
+        return sorted(chosen, key=lambda i: (-posts[i], i))[:n]
+
+    found = ranked(lambda c: c is not None and country is not None and country.subregion
+                   and c.subregion == country.subregion)
+    if len(found) < n:
+        found += [i for i in ranked(lambda c: c is not None and country is not None
+                                    and c.region == country.region) if i not in found]
+    return found[:n]
+
+
+def resolve_peers(given: list[str], register: pd.DataFrame, subject: str) -> list[str]:
+    """The countries asked for (names or ISO3), checked: ValueError says which is wrong."""
+    if len(given) > MAX_PEERS:
+        raise ValueError(f"{len(given)} countries given; compare at most {MAX_PEERS}")
+    known, out = set(senders(register)), []
+    for text in given:
+        iso3 = text if text in places.countries() else places.country_of(text)
+        if not iso3:
+            raise ValueError(f"{text!r} is not a country name or ISO3 code")
+        if iso3 == subject:
+            raise ValueError(f"{text!r} is the subject itself, which is always shown")
+        if iso3 not in known:
+            raise ValueError(f"{text!r} has no post in the register")
+        out.append(iso3)
+    return out
+
+
+def posts_abroad(register: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """Resident posts of each country by region and post type (country × region rows)."""
+    own = register[(register["residence"] == "resident") &
+                   register["sending_iso3"].isin(countries)]
+    table = own.pivot_table(index=["sending_iso3", "region"], columns="post_type",
+                            values="posts", aggfunc="sum", fill_value=0, observed=False)
+    table = table.reindex(columns=list(POST_TYPES), fill_value=0)
+    index = pd.MultiIndex.from_product([countries, REGIONS], names=["sending_iso3", "region"])
+    table = table.reindex(index, fill_value=0).astype(int)
+    table["posts"] = table.sum(axis=1)
+    return table.reset_index()
+
+
+def region_shares(abroad: pd.DataFrame) -> pd.DataFrame:
+    """Share (%) of each country's resident posts in each region (countries × regions)."""
+    table = abroad.pivot(index="sending_iso3", columns="region", values="posts")
+    table = table.reindex(columns=list(REGIONS))
+    totals = table.sum(axis=1).replace(0, pd.NA)
+    return (table.div(totals, axis=0) * 100).astype("Float64").round(1)
+
+
+def received(register: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """Posts other countries keep in each country, by type, and the non-resident
+    accreditations it receives (posts standing elsewhere accredited to it)."""
+    every = entries(register)
+    mine = every[every["country"].isin(countries)]
+    posts = mine[mine["residence"] == "resident"].pivot_table(
+        index="country", columns="post_type", aggfunc="size", fill_value=0, observed=False)
+    posts = posts.reindex(index=countries, columns=list(POST_TYPES), fill_value=0)
+    accredited = mine[mine["residence"] == "non-resident"].groupby("country").size()
+    posts["posts received"] = posts[list(POST_TYPES)].sum(axis=1)
+    posts["non-resident accreditations"] = accredited.reindex(countries, fill_value=0)
+    posts.index.name = "country"
+    return posts.astype(int).reset_index()
+
+
+def network_map(register: pd.DataFrame, iso3: str) -> dict[str, str]:
+    """Each country of one network: where it keeps a post (``resident``), where only posts
+    elsewhere are accredited (``non-resident``), and the country itself (``subject``)."""
+    every = entries(register[register["sending_iso3"] == iso3])
+    out = {c: "non-resident" for c in every.loc[every["residence"] == "non-resident",
+                                                "country"]}
+    out.update({c: "resident" for c in every.loc[every["residence"] == "resident", "country"]})
+    out[iso3] = "subject"
+    return out
+
+
+def agreement_rate(missions: pd.DataFrame) -> dict[str, int | float]:
+    """Of the posts the text sources state (missions rows from a text source), how many the
+    register confirms (``both``), states differently (``conflict``) or lacks (``text-only``);
+    and the register-only posts. ``rate`` is the confirmed share in %."""
+    counts = {a: int((missions["agreement"] == a).sum()) for a in AGREEMENTS}
+    text = counts["both"] + counts["conflict"] + counts["text-only"]
+    return {**counts, "text": text,
+            "rate": round(100 * counts["both"] / text, 1) if text else float("nan")}
+
+
+def agreement_by_region(missions: pd.DataFrame, direction: str = "abroad") -> pd.DataFrame:
+    """The subject's posts by region of the partner and agreement (counts)."""
+    rows = missions[missions["direction"] == direction].assign(
+        region=lambda t: t["partner_iso3"].map(places.region_of))
+    table = pd.crosstab(pd.Categorical(rows["region"], categories=list(REGIONS)),
+                        pd.Categorical(rows["agreement"], categories=list(AGREEMENTS)),
+                        dropna=False)
+    table.index.name, table.columns.name = "region", None
+    return table.reset_index()
+
+
+def one_source_posts(missions: pd.DataFrame, direction: str = "abroad") -> pd.DataFrame:
+    """The subject's posts only one source states, with the source and line."""
+    rows = missions[(missions["direction"] == direction) &
+                    missions["agreement"].isin(["text-only", "register-only"])]
+    return rows.assign(partner=rows["partner_iso3"].map(places.name_of),
+                       region=rows["partner_iso3"].map(places.region_of))[
+        ["region", "partner", "post_type", "city", "agreement", "source", "line"]].sort_values(
+        ["region", "partner", "city", "source", "line"]).reset_index(drop=True)
+
+
+def conflicts(post_sources: pd.DataFrame) -> pd.DataFrame:
+    """Every post the sources state differently, one row per statement (both lines)."""
+    rows = post_sources[post_sources["agreement"] == "conflict"]
+    return rows[["sending_iso3", "host_iso3", "post_type", "city", "conflict", "source", "line",
+                 "place_as_written", "type_as_written", "distance_km"]].reset_index(drop=True)
+
+
+def chiefs_timeline(chiefs: pd.DataFrame) -> pd.DataFrame:
+    """Chiefs who served, in order, with start and end years (an open end runs to the last
+    date the file gives) and whether they stood in ad interim."""
+    served = chiefs[chiefs["served"].fillna(False).astype(bool)].copy()
+    start = served["started"].fillna(served["arrived"]).fillna(served["appointed"])
+    served = served.assign(start=start).dropna(subset=["start"])
+    last = max(served["start"].max(), served["ended"].dropna().max())
+    served = served.assign(end=served["ended"].fillna(last))
+    return served.assign(
+        start_year=served["start"].map(_year), end_year=served["end"].map(_year))[
+        ["person", "role", "envoy_rank", "cow_level", "ad_interim", "start", "end", "start_year",
+         "end_year", "end_note", "source", "line"]].sort_values("start").reset_index(drop=True)
+
+
+def _year(iso: str) -> float:
+    """'1992-09' -> 1992.67: a date as a fractional year, for a timeline's axis."""
+    parts = [int(x) for x in str(iso).split("-")]
+    return parts[0] + ((parts[1] - 1) / 12 if len(parts) > 1 else 0) + (
+        (parts[2] - 1) / 365 if len(parts) > 2 else 0)
+
+
+# ---------------------------------------------------------------- charts
+
+
+def abroad_chart(abroad: pd.DataFrame, note: str):
+    """Posts abroad by region, one panel per country, bars stacked by post type."""
+    plt = charts.plt
+    countries = list(dict.fromkeys(abroad["sending_iso3"]))
+    fig, axes = plt.subplots(1, len(countries), figsize=(2.3 * len(countries) + 1.5, 3.8),
+                             sharey=True, squeeze=False)
+    for ax, iso3 in zip(axes[0], countries, strict=True):
+        own = abroad[abroad["sending_iso3"] == iso3].set_index("region")[list(POST_TYPES)]
+        bottom = pd.Series(0, index=own.index)
+        for kind in POST_TYPES:
+            ax.bar(own.index, own[kind], bottom=bottom, color=charts.POST_COLORS[kind],
+                   label=kind)
+            bottom = bottom + own[kind]
+        ax.set_title(places.name_of(iso3), fontsize=10)
+        ax.tick_params(axis="x", rotation=60)
+    axes[0][0].set_ylabel("posts (embassies, consulates, ...)")
+    axes[0][-1].legend(title="post type", loc="upper left", bbox_to_anchor=(1.02, 1))
+    charts._finish(fig, "Posts abroad by region and type", note)
+    return fig
+
+
+def shares_chart(shares: pd.DataFrame, note: str):
+    """Share of each network in each region, grouped bars."""
+    plt = charts.plt
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    countries = list(shares.index)
+    width = 0.8 / max(len(REGIONS), 1)
+    for i, region in enumerate(REGIONS):
+        values = shares[region].fillna(0).astype(float)
+        ax.bar([k + i * width for k in range(len(countries))], values, width,
+               color=charts.REGION_COLORS[region], label=region)
+    ax.set_xticks([k + 0.4 - width / 2 for k in range(len(countries))],
+                  [places.name_of(c) for c in countries])
+    ax.set_ylabel("share of the country's posts (%)")
+    ax.legend(title="region", loc="upper left", bbox_to_anchor=(1.02, 1))
+    charts._finish(fig, "Where each network is: share of posts per region", note)
+    return fig
+
+
+def received_chart(table: pd.DataFrame, note: str):
+    """Posts received by type, and non-resident accreditations, per country."""
+    plt = charts.plt
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    labels = [places.name_of(c) for c in table["country"]]
+    left = pd.Series(0, index=table.index)
+    for kind in POST_TYPES:
+        ax.barh(labels, table[kind], left=left, color=charts.POST_COLORS[kind], label=kind)
+        left = left + table[kind]
+    ax.barh(labels, table["non-resident accreditations"], left=left, color="#FFFFFF",
+            edgecolor=MAP_COLORS["non-resident"], hatch="//", label="non-resident accreditation")
+    ax.invert_yaxis()
+    ax.set_xlabel("posts of other countries (number)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
+    charts._finish(fig, "Posts received, and accreditations from posts elsewhere", note)
+    return fig
+
+
+def maps_chart(register: pd.DataFrame, countries: list[str], note: str):
+    """One small world map per country: where it keeps posts, and where it is accredited."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import Patch
+    from matplotlib.path import Path as MplPath
+
+    plt = charts.plt
+    cols = min(3, len(countries))
+    rows = -(-len(countries) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.0 * rows + 1.2), squeeze=False)
+    land = [(s.iso3, [r for r in (maps._simplify(r, 1.0) for r in s.rings
+                                  if abs(maps._area(r)) >= 4.0) if len(r) >= 4])
+            for s in maps.shapes()]
+    for ax, iso3 in zip(axes.flat, countries, strict=False):
+        kinds = network_map(register, iso3)
+        paths = [MplPath.make_compound_path(*(MplPath(r, closed=True) for r in rings))
+                 for _, rings in land if rings]
+        colors = [MAP_COLORS[kinds.get(code, "none")] for code, rings in land if rings]
+        ax.add_collection(PathCollection(paths, facecolors=colors, edgecolors="#FFFFFF",
+                                         linewidths=0.2))
+        ax.set_xlim(-170, 180)
+        ax.set_ylim(-58, 84)
+        ax.set_axis_off()
+        ax.set_title(places.name_of(iso3), fontsize=9)
+    for ax in list(axes.flat)[len(countries):]:
+        ax.set_visible(False)
+    fig.legend(handles=[Patch(color=MAP_COLORS[k], label=label) for k, label in (
+        ("subject", "the country"), ("resident", "a post there"),
+        ("non-resident", "accredited from a post elsewhere"))], loc="lower right", ncol=3,
+        fontsize=7, frameon=False)
+    charts._finish(fig, "Each network on the map", note + " " + maps.data_credit())
+    return fig
+
+
+def chiefs_chart(timeline: pd.DataFrame, title: str, note: str):
+    """Who served when: one bar per chief, coloured by rank; ad-interim chiefs hatched."""
+    plt = charts.plt
+    colors = {1: "#E69F00", 2: "#56B4E9", 3: "#0072B2"}
+    fig, ax = plt.subplots(figsize=(9, max(3.0, 0.11 * len(timeline) + 1.6)))
+    for i, r in enumerate(timeline.itertuples(index=False)):
+        ax.barh(i, max(r.end_year - r.start_year, 0.3), left=r.start_year,
+                color=colors.get(int(r.cow_level), "#999999"),
+                hatch="///" if r.ad_interim else None, edgecolor="#333333", linewidth=0.3)
+    ax.set_yticks(range(len(timeline)), list(timeline["person"]), fontsize=5)
+    ax.invert_yaxis()
+    ax.set_xlabel("year")
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color=c, label=f"{k}: {n}") for k, c, n in (
+        (1, colors[1], "chargé d'affaires"), (2, colors[2], "minister"),
+        (3, colors[3], "ambassador"))] + [Patch(facecolor="#FFFFFF", edgecolor="#333333",
+                                                 hatch="///", label="ad interim")],
+        title="COW level", loc="upper left", bbox_to_anchor=(1.02, 1))
+    charts._finish(fig, title, note)
+    return fig
