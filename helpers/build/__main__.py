@@ -17,7 +17,8 @@ from helpers.core.exceptions import ProjectError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.build", description=_DOC.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m helpers.build",
+                                     description=_DOC.split("\n")[0])
     parser.add_argument("--raw", type=Path, default=paths.RAW,
                         help="folder of raw sources with its manifest.toml (default: data/raw)")
     parser.add_argument("--out", type=Path, default=paths.DEFAULT_PROCESSED,

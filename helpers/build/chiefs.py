@@ -177,7 +177,8 @@ def precision(date: str) -> str:
 
 
 def chief_record(c: Chief, source: str, sending: str, receiving: str) -> dict:
-    return dict(sending_iso3=sending, receiving_iso3=receiving, person=c.person, person_id=c.person_id, role=c.title, envoy_rank=c.rank,
+    return dict(sending_iso3=sending, receiving_iso3=receiving, person=c.person,
+                person_id=c.person_id, role=c.title, envoy_rank=c.rank,
                 cow_level=COW_CODES[c.rank], ad_interim=c.ad_interim, served=c.served,
                 **{f: c.dates[f] or None for f in DATE_FIELDS},
                 end_note=c.notes["ended"], note=c.note, source=source, line=c.line)

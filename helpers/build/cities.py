@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from helpers.core import places
 from helpers.build.decisions import Decision
 from helpers.build.posts import MissionStatement
 from helpers.build.statements import Statement
+from helpers.core import places
 
 # "the San Isidro District" -> "San Isidro"; "Washington, D.C." -> "Washington"
 _LOOKUP_FORM = re.compile(r"^the\s+|\s+(?:District|Region|Province)$|,\s*(?:[A-Z]\.){2,}$")

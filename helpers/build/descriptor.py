@@ -13,12 +13,9 @@ import json
 import re
 from pathlib import Path
 
+from helpers.build.sources import Manifest
 from helpers.core import paths, schema
 from helpers.core.claims import RULE
-from helpers.core.exceptions import DataError
-from helpers.build.sources import Manifest
-from helpers.core.schema import Subject
-
 
 # Table Schema for each of helpers.core.schema's column types
 _TYPES = {"str": "string", "category": "string", "int": "integer", "float": "number",
@@ -182,7 +179,8 @@ def render_readme(descriptor: dict) -> str:
         "checksum, title, publisher, date, URL and licence; the build refuses to run on a file "
         "whose checksum differs. `processed/` holds the tables below, written by "
         "`python -m helpers.build` (`make data`): UTF-8 CSV, sorted by key, identical bytes on "
-        f"every rebuild, described by `processed/{paths.DESCRIPTOR_NAME}` (a Frictionless Data Package: each "
+        f"every rebuild, described by `processed/{paths.DESCRIPTOR_NAME}` (a Frictionless Data "
+        "Package: each "
         "table's bytes, sha256, fields, constraints and keys; the sources; the licences; the "
         "subject). Every record carries `source` and `line`, the file and 1-based line of the "
         "statement it comes from. Load the tables with `helpers.data.load`, which checks each file "

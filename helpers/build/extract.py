@@ -35,8 +35,8 @@ from helpers.build.records import (
     relation_record,
     statement_records,
 )
-from helpers.core.schema import Subject
 from helpers.build.statements import Document
+from helpers.core.schema import Subject
 
 _UNKNOWN = Partner("", "")
 

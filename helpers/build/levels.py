@@ -25,10 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from helpers.core import places
 from helpers.build.dates import find_dates
-from helpers.core.schema import COW_CODES, PRECISION_RANK
-from helpers.core.schema import Subject
+from helpers.core import places
+from helpers.core.schema import COW_CODES, PRECISION_RANK, Subject
 
 _RANKS = [
     (re.compile(r"\bcharg[eé]s?\s+d[’']affaires\b", re.IGNORECASE), "chargé d'affaires"),

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from helpers.core import places
 from helpers.build.cities import post_records
 from helpers.build.decisions import Decision
 from helpers.build.memberships import Organization, membership_subjects, parse_memberships
 from helpers.build.posts import parse_mission
 from helpers.build.statements import Document, TableRow
+from helpers.core import places
 
 
 @dataclass(frozen=True)

@@ -9,27 +9,25 @@ as it was. Prints what it read.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import io
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.build import descriptor
-from helpers.core import paths, schema
-from helpers.core.exceptions import OutputError, ProjectError
+from helpers.build.chiefs import read_chiefs
+from helpers.build.register import read_register
 from helpers.build.sources import Manifest, read_manifest, read_source
 from helpers.build.statements import Document, read_article, read_fact_sheet
-from helpers.build.tei import read_tei
-from helpers.build.register import read_register
-from helpers.build.chiefs import read_chiefs
 from helpers.build.structured import add_sources
+from helpers.build.tei import read_tei
+from helpers.core import paths, schema
+from helpers.core.exceptions import OutputError
 
 
 @dataclass(frozen=True)

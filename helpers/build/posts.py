@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from helpers.core import places
 from helpers.build.dates import find_dates
+from helpers.core import places
 
 _POST = re.compile(
     r"(?P<count>\b(?:an?|\d+|two|three|four|five|six)\s+)?"

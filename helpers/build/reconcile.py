@@ -13,12 +13,12 @@ Stage 6 of helpers.build.extract, after helpers.levels, on the typed records the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from helpers.core import places
 from helpers.core.claims import RULE, Claim
 from helpers.core.schema import PRECISION_RANK
+
 
 @dataclass(frozen=True)
 class Choice:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from helpers.core import places
-from helpers.core.schema import PRECISION_RANK
 from helpers.build.cities import post_records
 from helpers.build.dates import Date
 from helpers.build.decisions import Decision
@@ -20,6 +18,8 @@ from helpers.build.figures import Indicator, name_indicator, parse_figures
 from helpers.build.memberships import Organization, membership_subjects, parse_memberships
 from helpers.build.posts import parse_mission
 from helpers.build.statements import Statement, TableRow
+from helpers.core import places
+from helpers.core.schema import PRECISION_RANK
 
 RECORD_TABLES = ("missions", "events", "memberships", "figures")
 

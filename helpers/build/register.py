@@ -1,4 +1,4 @@
-"""A register of diplomatic posts (Wikidata's, via database-of-embassies) to posts, each with its line.
+"""A register of diplomatic posts (Wikidata's, via database-of-embassies) to posts with lines.
 
 The register is a `;`-separated UTF-8 CSV with a header on line 1, one row a post: who runs it
 (``operator``), where it stands (``country``, ``city``, ``latitude``, ``longitude``), the
@@ -177,7 +177,7 @@ def read_register(lines: list[str], source: str) -> RegisterDocument:
                                          f"{len(cells)} cells where the header has {width}",
                                          ()))
                 continue
-            found = _row(line, dict(zip(header, cells)))
+            found = _row(line, dict(zip(header, cells, strict=True)))
             (posts if isinstance(found, RegisterPost) else unplaced).append(found)
     except csv.Error as exc:
         raise SourceError(source, f"not a readable `;`-separated file: {exc}",

@@ -9,9 +9,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.core.schema import Subject
 from helpers.core.exceptions import ChecksumError, SourceError
 from helpers.core.paths import MANIFEST_NAME
+from helpers.core.schema import Subject
 
 # record: a TEI XML record (helpers.build.tei); register: a `;`-separated register of posts
 # (helpers.build.register); chiefs: chiefs of mission, XML (helpers.build.chiefs)

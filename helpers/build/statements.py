@@ -10,8 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from helpers.core.exceptions import SourceError
 from helpers.build.tables import Table, is_table_line, parse_table
+from helpers.core.exceptions import SourceError
 
 FOOTNOTE = re.compile(r"\[\d+\]")
 _BULLET = re.compile(r"^\s*[-*]\s+")

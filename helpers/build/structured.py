@@ -67,7 +67,7 @@ def _add_register(tables: dict[str, list[dict]], doc: RegisterDocument, subject:
     stated: dict[str, list[dict]] = {}  # post_sources rows, by key, first kept
     covered: dict[int, set[str]] = {}  # register line -> accredited countries the text states
     fed: dict[int, set[str]] = {}
-    for row, m in zip(text_rows, matches):
+    for row, m in zip(text_rows, matches, strict=True):
         row["agreement"] = m.agreement
         _keep(stated, _post_source(row, row["source"], row["line"], row["city_as_written"],
                                    row["post_type"], None, m.agreement, m.conflict))

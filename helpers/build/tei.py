@@ -19,8 +19,8 @@ import xml.parsers.expat
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
-from helpers.core.exceptions import SourceError
 from helpers.build.statements import Block, Document, Statement, clean, split_sentences
+from helpers.core.exceptions import SourceError
 
 TEI_NS = "{http://www.tei-c.org/ns/1.0}"
 _STATEMENT_TAGS = ("head", "p")

@@ -2,7 +2,8 @@
 
 Marked ``browser``: ``make test`` leaves it out (see pyproject's addopts); ``.ci/run`` installs
 Debian's chromium and requirements-browser.txt and runs it after ``make test``. Run it by hand
-with ``.venv/bin/python -m pytest -m browser -p no:randomly -n 0 tests/integration/test_browser.py``.
+with ``.venv/bin/python -m pytest -m browser -p no:randomly -n 0
+tests/integration/test_browser.py``.
 """
 
 from __future__ import annotations

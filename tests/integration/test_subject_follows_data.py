@@ -106,7 +106,8 @@ def test_the_country_profile_refuses_the_subject_of_the_default_build():
 def test_the_report_runner_reads_another_build_and_titles_its_index(chile_build, tmp_path):
     """`PROCESSED_DIR=<chile build> python -m helpers.report --only coverage` was refused while
     reading the config ("'PER' is Peru"): every job of reports.yaml is checked, a profile of
-    every partner included. (tests/integration/test_notebooks_of_another_subject.py runs the notebooks.)"""
+    every partner included. (tests/integration/test_notebooks_of_another_subject.py runs the
+    notebooks.)"""
     script = (
         "import sys; from pathlib import Path\n"
         "from helpers.report import config, landing\n"

@@ -7,8 +7,6 @@ events, read relative to that document's subject.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from documents import FIXTURES, grid, write_source
 

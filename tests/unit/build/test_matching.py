@@ -7,7 +7,6 @@ import pytest
 from helpers.build.matching import city_of, distance_km, match_posts
 from helpers.build.register import read_register
 from helpers.core.schema import SAME_PLACE_KM
-
 from tests.unit.build.test_register import HEADER, row
 
 
