@@ -22,16 +22,18 @@ MAP_COLORS = {"subject": "#000000", "resident": "#0072B2", "non-resident": "#E69
               "none": "#EEEEEE"}
 
 
-def register_source(folder=None) -> dict:
-    """The register's entry among the build's sources (title, date, licence, file)."""
+def register_source(folder=None) -> dict | None:
+    """The register's entry among the build's sources (title, date, licence, file), or None
+    when the build has no source of kind ``register``."""
     found = [s for s in descriptor.sources(folder) if s.get("kind") == "register"]
-    if not found:
-        raise ValueError("the dataset has no register of posts (a source of kind 'register')")
-    return found[0]
+    return found[0] if found else None
 
 
-def register_note(source: dict) -> str:
+def register_note(source: dict | None) -> str:
     """What every figure of the comparison says it counts."""
+    if source is None:
+        return ("This build has no register of posts (no source of kind 'register'): every "
+                "count is zero.")
     return (f"Counts what Wikidata recorded on {source['date']}: {source['publisher']}, "
             f"“{source['title']}” ({source['licence']}), {source['file']}.")
 
@@ -69,7 +71,9 @@ def default_peers(register: pd.DataFrame, subject: str, n: int = MAX_PEERS) -> l
 
 
 def resolve_peers(given: list[str], register: pd.DataFrame, subject: str) -> list[str]:
-    """The countries asked for (names or ISO3), checked: ValueError says which is wrong."""
+    """The countries asked for (names or ISO3), checked: ValueError says which is wrong. The
+    subject is always shown, so naming it is no error (a job then suits any subject's build);
+    a build without a register accepts any country and counts nothing."""
     if len(given) > MAX_PEERS:
         raise ValueError(f"{len(given)} countries given; compare at most {MAX_PEERS}")
     known, out = set(senders(register)), []
@@ -77,11 +81,10 @@ def resolve_peers(given: list[str], register: pd.DataFrame, subject: str) -> lis
         iso3 = text if text in places.countries() else places.country_of(text)
         if not iso3:
             raise ValueError(f"{text!r} is not a country name or ISO3 code")
-        if iso3 == subject:
-            raise ValueError(f"{text!r} is the subject itself, which is always shown")
-        if iso3 not in known:
+        if known and iso3 not in known and iso3 != subject:
             raise ValueError(f"{text!r} has no post in the register")
-        out.append(iso3)
+        if iso3 != subject and iso3 not in out:
+            out.append(iso3)
     return out
 
 

@@ -49,10 +49,13 @@ DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inf
                   "region-heading", "reconciliation", "sources-agree")
 # How the sources agree on a post (missions.agreement): the text sources (article, fact sheet)
 # and the register (Wikidata's posts) both state it, only one does, or they conflict.
+# Kinds of source (sources.csv `kind`) that are structured lists rather than text: the register
+# of posts and the chiefs of mission, compared with the text post by post (missions.agreement).
+STRUCTURED_KINDS = ("register", "chiefs")
 AGREEMENTS = ("both", "text-only", "register-only", "conflict")
 RESIDENCES = ("resident", "non-resident")
 # Two places are one post's place when they are at most this far apart (helpers.build.matching):
-# in the Peru build the places of one post lie 0.1-12.2 km apart (a district and its city,
+# in the first build the places of one post lie 0.1-12.2 km apart (a district and its city,
 # Hydra and Algiers, Herzliya and Tel Aviv), the nearest two distinct places 55 km.
 SAME_PLACE_KM = 25.0
 
@@ -361,7 +364,7 @@ _table("chiefs", "Every chief of mission of the partner a chiefs-of-mission file
     Column("started", "date", "Date credentials were presented (the start of the mission)."),
     Column("ended", "date", "Date the mission ended."),
     Column("end_note", "str", "How it ended, as the file words it (`Left post on`, `Notified "
-           "the Government of Peru that relations were suspended on`)."),
+           "the Government of ... that relations were suspended on`)."),
     Column("note", "str", "The file's note on the appointment."),
     *_src(),
 ], key=("source", "line"))

@@ -45,8 +45,11 @@ def test_default_peers_come_from_the_subjects_sub_region_most_posts_first():
     assert peers.default_peers(register(), "PER") == ["ARG", "BOL"]
 
 
-@pytest.mark.parametrize("given,message", [(["PER"], "the subject itself"),
-                                           (["Atlantis"], "not a country"),
+def test_naming_the_subject_among_the_peers_is_no_error_it_is_always_shown():
+    assert peers.resolve_peers(["Peru", "ARG"], register(), "PER") == ["ARG"]
+
+
+@pytest.mark.parametrize("given,message", [(["Atlantis"], "not a country"),
                                            (["Japan"], "no post in the register"),
                                            (["ARG"] * 6, "at most 5")])
 def test_peers_asked_for_are_checked(given, message):

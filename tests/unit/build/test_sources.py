@@ -15,14 +15,16 @@ ARTICLE = "foreign_relations_of_peru.txt"
 FACT_SHEET = "us_relations_with_peru_2018.txt"
 
 
-def test_the_manifest_names_the_subject_and_the_three_sources():
+def test_the_manifest_names_the_subject_and_the_five_sources():
     manifest = read_manifest(paths.RAW)
     assert (manifest.subject.name, manifest.subject.iso3, manifest.subject.capital) == (
         "Peru", "PER", "Lima")
     assert [(s.file, s.kind) for s in manifest.sources] == [
         (ARTICLE, "article"), (FACT_SHEET, "fact-sheet"),
-        ("us_recognition_relations_peru_rdcr.xml", "record")]
-    assert [s.partner_iso3 for s in manifest.sources] == ["", "USA", "USA"]
+        ("us_recognition_relations_peru_rdcr.xml", "record"),
+        ("database_of_embassies_2022-11-16.csv", "register"),
+        ("us_chiefs_of_mission_peru_pocom.xml", "chiefs")]
+    assert [s.partner_iso3 for s in manifest.sources] == ["", "USA", "USA", "", "USA"]
 
 
 def test_the_raw_files_match_the_checksums_their_manifest_records():
