@@ -51,6 +51,14 @@ def _partner_country(value: str) -> None:
     check_partner(value)
 
 
+def _peer_countries(value: list) -> None:
+    """Up to five countries of the register other than the subject (ValueError says why not)."""
+    from helpers.analysis import peers
+    from helpers.data import descriptor, load
+
+    peers.resolve_peers(value, load.load("register_posts"), descriptor.subject().iso3)
+
+
 def _source_files() -> tuple[str, ...]:
     """The raw files of the processed folder, as its descriptor lists them."""
     return tuple(sorted(s["file"] for s in descriptor.sources()))
@@ -110,6 +118,7 @@ RULES: dict[str, dict[str, Rule]] = {
     "04-country-profile": {"country": Rule(check=_partner_country), "output_dir": _OUTPUT_DIR},
     "05-data-quality": {"sources": Rule(_source_files), "regions": Rule(REGIONS),
                         "output_dir": _OUTPUT_DIR},
+    "06-peer-comparison": {"countries": Rule(check=_peer_countries), "output_dir": _OUTPUT_DIR},
 }
 
 

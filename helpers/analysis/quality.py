@@ -15,7 +15,13 @@ import pandas as pd
 from helpers.analysis import profile
 from helpers.core import places
 from helpers.core.claims import parse_claims
-from helpers.core.schema import DECISION_KINDS, PRECISIONS, REGIONS, STATEMENT_STATUSES
+from helpers.core.schema import (
+    DECISION_KINDS,
+    PRECISIONS,
+    REGIONS,
+    STATEMENT_STATUSES,
+    STRUCTURED_KINDS,
+)
 from helpers.core.text import escape_md
 
 OUTSIDE = "outside the tables"
@@ -178,6 +184,11 @@ def one_source_facts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for U.S. relations; the fact sheet does), then every record (post, membership, event,
     figure) whose country another source also covers but whose fact no other source states.
     """
+    structured = set(tables["sources"].loc[tables["sources"]["kind"].isin(STRUCTURED_KINDS),
+                                           "source"]) if "sources" in tables else set()
+    # the structured sources are compared with the text post by post (missions.agreement)
+    tables = {name: frame[~frame["source"].isin(structured)] if "source" in frame else frame
+              for name, frame in tables.items()}
     borrowed = _borrowed_dates(tables["relations"])
     told = set(zip(borrowed["source"], borrowed["line"], strict=True))
     cover = coverage(tables)

@@ -19,9 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.build import commit, descriptor
+from helpers.build.chiefs import read_chiefs
 from helpers.build.commit import why
+from helpers.build.register import read_register
 from helpers.build.sources import Manifest, read_manifest, read_source
 from helpers.build.statements import Document, read_article, read_fact_sheet
+from helpers.build.structured import add_sources
 from helpers.build.tei import read_tei
 from helpers.core import paths, schema
 from helpers.core.exceptions import OutputError
@@ -129,6 +132,8 @@ READERS: dict[str, Callable[[list[str], str, dict[str, str]], Document]] = {
     "article": read_article,
     "fact-sheet": lambda lines, file, _regions: read_fact_sheet(lines, file),
     "record": lambda lines, file, _regions: read_tei(lines, file),  # TEI XML (helpers.build.tei)
+    "register": lambda lines, file, _regions: read_register(lines, file),  # `;`-separated CSV
+    "chiefs": lambda lines, file, _regions: read_chiefs(lines, file),  # chiefs of mission XML
 }
 
 
@@ -143,6 +148,7 @@ def extract_tables(manifest: Manifest) -> tuple[dict[str, list[dict]], dict[str,
     partners = {s.file: s.partner_iso3 for s in manifest.sources if s.partner_iso3}
     result = extract(docs, manifest.subject, years, partners)
     tables = dict(result.tables)
+    add_sources(tables, result.counts, docs, manifest.subject.iso3, partners)  # stage 7
     tables["sources"] = sources_rows(manifest)
     return tables, result.counts
 

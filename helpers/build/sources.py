@@ -15,7 +15,9 @@ from helpers.core.exceptions import ChecksumError, SourceError
 from helpers.core.paths import MANIFEST_NAME, ROOT
 from helpers.core.schema import Subject
 
-KINDS = ("article", "fact-sheet", "record")  # record: a TEI XML record (helpers.build.tei)
+# record: a TEI XML record (helpers.build.tei); register: a `;`-separated register of posts
+# (helpers.build.register); chiefs: chiefs of mission, XML (helpers.build.chiefs)
+KINDS = ("article", "fact-sheet", "record", "register", "chiefs")
 
 
 @dataclass(frozen=True)

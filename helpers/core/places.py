@@ -34,6 +34,7 @@ class Country:
     region: str
     is_state: bool
     capital: str
+    subregion: str = ""  # the UN's sub-region ("South America", "Western Europe")
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def countries() -> dict[str, Country]:
                 continue
             region = _CONTINENT_TO_REGION.get(row["continent"], row["continent"])
             is_state = bool(row["UNmember"]) or iso3 in _OBSERVER_STATES
-            out[iso3] = Country(iso3, row["name_short"], row["name_official"], region, is_state, "")
+            out[iso3] = Country(iso3, row["name_short"], row["name_official"], region, is_state, "",
+                                row.get("UNregion", ""))
     return out
 
 
@@ -297,3 +299,10 @@ def states_in_region(region: str | None) -> list[Country]:
     return sorted((c for c in countries().values()
                    if (region is None or c.region == region) and c.is_state),
                   key=lambda c: fold(c.name))
+
+
+def iso3_of_geonames(countrycode: str) -> str:
+    """ISO3 of the country a GeoNames city counts for: its ISO2 code, a territory mapped to its
+    sovereign (as ``City.iso3``); "" when the code is unknown."""
+    own = _iso2_map().get(countrycode, "")
+    return sovereign().get(own, own)

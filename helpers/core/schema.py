@@ -55,7 +55,18 @@ STATEMENT_STATUSES = ("represented", "unparsed")
 DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inferred-partner",
                   "unresolved-partner", "empty-row", "date-choice", "organization", "count-check",
                   "indicator", "duplicate-post", "duplicate-record", "country-column",
-                  "region-heading", "reconciliation")
+                  "region-heading", "reconciliation", "sources-agree")
+# How the sources agree on a post (missions.agreement): the text sources (article, fact sheet)
+# and the register (Wikidata's posts) both state it, only one does, or they conflict.
+# Kinds of source (sources.csv `kind`) that are structured lists rather than text: the register
+# of posts and the chiefs of mission, compared with the text post by post (missions.agreement).
+STRUCTURED_KINDS = ("register", "chiefs")
+AGREEMENTS = ("both", "text-only", "register-only", "conflict")
+RESIDENCES = ("resident", "non-resident")
+# Two places are one post's place when they are at most this far apart (helpers.build.matching):
+# in the first build the places of one post lie 0.1-12.2 km apart (a district and its city,
+# Hydra and Algiers, Herzliya and Tel Aviv), the nearest two distinct places 55 km.
+SAME_PLACE_KM = 25.0
 
 
 def heading_regions(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -203,7 +214,40 @@ _table("missions", "One row per diplomatic post named in a statement, in either 
     _row_line(),
     *_src(),
     Column("text", "str", "The statement, footnote markers removed.", required=True),
+    Column("sources", "str", "`;`-separated files that state the post: the row's own, and "
+           "the register when one of its posts is this post (see post_sources.csv).",
+           required=True),
+    Column("agreement", "category", "`both`: a text source and the register state the post "
+           "(same sending and host country, type, and a place at most "
+           f"{SAME_PLACE_KM:g} km away); `text-only` or `register-only`: one of them does; "
+           "`conflict`: they state it differently (a type, a city or a status differs: see "
+           "post_sources.csv for both lines). Empty when the build has no register.",
+           allowed=AGREEMENTS),
 ], key=("source", "line", "sending_iso3", "accredited_to_iso3", "post_type", "city"))
+
+_table("post_sources", "Every statement of every post that concerns the subject, one row a "
+       "statement: a post the text sources state and the register's post that is the same "
+       "post (same sending and host country, post type, and places at most "
+       f"{SAME_PLACE_KM:g} km apart; a district is its city), or a post only one states.", [
+    Column("sending_iso3", "iso3", "Country whose post it is.", required=True),
+    Column("host_iso3", "iso3", "Country where the post stands.", required=True),
+    Column("post_type", "category", "Kind of post, as the dataset writes it.",
+           allowed=POST_TYPES, required=True),
+    Column("city", "str", "City as the dataset writes it (missions.city): for a register-only "
+           "post, the most populous GeoNames city of the host within "
+           f"{SAME_PLACE_KM:g} km of its coordinates, so a district is its city.", required=True),
+    Column("agreement", "category", "How the sources agree on the post (as in missions).",
+           allowed=AGREEMENTS, required=True),
+    *_src(),
+    Column("place_as_written", "str", "The place as this source writes it (a city, or a "
+           "district such as `Miraflores`)."),
+    Column("type_as_written", "str", "The type as this source writes it (`consulate "
+           "general`, `apostolic nunciature`, or the dataset's type for a text source)."),
+    Column("distance_km", "float", "Distance between this statement's place and the text "
+           "source's city (GeoNames coordinates) when there are two.", unit="km"),
+    Column("conflict", "str", "What differs when the sources conflict (`type`, `city`, "
+           "`status`)."),
+], key=("sending_iso3", "host_iso3", "post_type", "city", "source", "line"))
 
 _table("events", "Every dated event the sources state.", [
     Column("partner_iso3", "iso3", "Partner the event concerns; empty when it concerns no single "
@@ -260,9 +304,11 @@ _table("statements", "Every statement read (sentence of prose or notes, list ite
            required=True),
     Column("section", "str", "Heading the statement sits under, as written (for table notes, "
            "the heading of the table's region, e.g. `Middle East`)."),
-    Column("kind", "category", "`prose`, `note` (in a table), `see-link`, `list-item` or "
-           "`heading` (a record's `<head>`, e.g. a dated section title of a TEI file).",
-           allowed=("prose", "note", "see-link", "list-item", "heading"), required=True),
+    Column("kind", "category", "`prose`, `note` (in a table), `see-link`, `list-item`, "
+           "`heading` (a record's `<head>`, e.g. a dated section title of a TEI file) or "
+           "`entry` (a row of a structured source: a register post, a chief of mission).",
+           allowed=("prose", "note", "see-link", "list-item", "heading", "entry"),
+           required=True),
     _row_line(),
     Column("partner_iso3", "iso3", "Partner of the table row, if identified."),
     Column("status", "category", "`represented` in at least one table, or `unparsed`.",
@@ -325,9 +371,56 @@ _table("levels", "Diplomatic representation between the subject and a partner ov
     Column("text", "str", "The statement.", required=True),
 ], key=("sending_iso3", "receiving_iso3", "from_date", "source", "line", "sentence"))
 
+_table("chiefs", "Every chief of mission of the partner a chiefs-of-mission file covers (and "
+       "the nominees who never served), one row a person and appointment.", [
+    Column("sending_iso3", "iso3", "Country whose chief of mission it is (the partner the file "
+           "covers).", required=True),
+    Column("receiving_iso3", "iso3", "Country the chief is accredited to (the subject).",
+           required=True),
+    Column("person", "str", "Name, forenames first (from the file's person id).",
+           required=True),
+    Column("person_id", "str", "The file's person id (surname-forenames).", required=True),
+    Column("role", "str", "Title as the file gives it (e.g. `Chargé d'Affaires ad interim`).",
+           required=True),
+    Column("envoy_rank", "category", "Rank in the levels table's words.", allowed=ENVOY_RANKS,
+           required=True),
+    Column("cow_level", "int", "Correlates of War code of the rank (1 chargé d'affaires, 2 "
+           "minister, 3 ambassador).", unit="COW code", required=True),
+    Column("ad_interim", "bool", "True for a chargé d'affaires ad interim, who stands in for "
+           "an absent chief: no change of level.", required=True),
+    Column("served", "bool", "False for a nominee who never served.", required=True),
+    Column("appointed", "date", "Date of appointment, at its precision."),
+    Column("arrived", "date", "Date of arrival at post."),
+    Column("started", "date", "Date credentials were presented (the start of the mission)."),
+    Column("ended", "date", "Date the mission ended."),
+    Column("end_note", "str", "How it ended, as the file words it (`Left post on`, `Notified "
+           "the Government of ... that relations were suspended on`)."),
+    Column("note", "str", "The file's note on the appointment."),
+    *_src(),
+], key=("source", "line"))
+
+_table("register_posts", "Every post of the register (worldwide, for comparing the subject "
+       "with its peers), compacted: one row per sending country, region, post type and "
+       "residence, with the countries in that region where its posts stand (resident) or "
+       "that posts standing elsewhere are accredited to (non-resident).", [
+    Column("sending_iso3", "iso3", "Country whose posts they are.", required=True),
+    Column("region", "category", "Region of the countries.", allowed=REGIONS, required=True),
+    Column("post_type", "category", "Kind of post.", allowed=POST_TYPES, required=True),
+    Column("residence", "category", "`resident`: posts standing in the country; "
+           "`non-resident`: accreditations of posts that stand in another country.",
+           allowed=RESIDENCES, required=True),
+    Column("posts", "int", "Number of posts (resident) or accreditations (non-resident).",
+           unit="posts", required=True),
+    Column("countries", "iso3-list", "`;`-separated ISO3 codes, one per post or "
+           "accreditation (a country with three consulates appears three times), sorted.",
+           required=True),
+    Column("source", "str", "The register file.", required=True),
+], key=("sending_iso3", "region", "post_type", "residence"))
+
 _table("sources", "Provenance of every raw file (from data/raw/manifest.toml).", [
     Column("source", "str", "File name in data/raw.", required=True),
-    Column("kind", "str", "`article`, `fact-sheet` or `record` (a TEI XML record).",
+    Column("kind", "str", "`article`, `fact-sheet`, `record` (a TEI XML record), `register` "
+           "(a `;`-separated register of posts) or `chiefs` (chiefs of mission, XML).",
            required=True),
     Column("title", "str", "Title.", required=True),
     Column("publisher", "str", "Publisher.", required=True),

@@ -304,4 +304,4 @@ def test_the_world_map_of_every_real_post_stays_small(real):
     missions, _relations, sources = real
     fig = maps.draw_posts_map(maps.place_posts(missions), "Peru",
                               outputs.source_note(missions))
-    assert len(_svg(fig)) < 150_000
+    assert len(_svg(fig)) < 170_000  # 240 posts, with the register's

@@ -50,7 +50,8 @@ def test_a_table_note_sits_in_its_region_and_prose_outside_the_tables(statements
 
 def test_status_counts_add_up_to_the_statements_read(statements):
     by_source = quality.status_counts(statements, "source").set_index("source")
-    assert list(by_source.index) == [ARTICLE, RECORD, FACT_SHEET]
+    assert list(by_source.index) == ["database_of_embassies_2022-11-16.csv", ARTICLE,
+                                     "us_chiefs_of_mission_peru_pocom.xml", RECORD, FACT_SHEET]
     assert by_source["total"].sum() == len(statements)
     assert (by_source["represented"] + by_source["unparsed"] == by_source["total"]).all()
     sheet = statements[statements["source"] == FACT_SHEET]
@@ -254,7 +255,8 @@ def test_quality_of_two_regions(tmp_path):
 
 @pytest.mark.parametrize(("parameters", "message"), [
     ({"sources": ["wikipedia.txt"]}, "05-data-quality: parameter 'sources': source "
-     "'wikipedia.txt' is not one of: foreign_relations_of_peru.txt, "
+     "'wikipedia.txt' is not one of: database_of_embassies_2022-11-16.csv, "
+     "foreign_relations_of_peru.txt, us_chiefs_of_mission_peru_pocom.xml, "
      "us_recognition_relations_peru_rdcr.xml, us_relations_with_peru_2018.txt"),
     ({"regions": ["Antarctica"]}, "05-data-quality: parameter 'regions': region 'Antarctica' is "
      "not one of: Africa, Americas, Asia, Europe, Oceania"),

@@ -13,14 +13,16 @@ from helpers.core import paths
 from helpers.core.exceptions import ChecksumError, SourceError
 
 
-def test_the_manifest_names_the_subject_and_the_three_sources():
+def test_the_manifest_names_the_subject_and_the_five_sources():
     manifest = read_manifest(paths.RAW)
     assert (manifest.subject.name, manifest.subject.iso3, manifest.subject.capital) == (
         "Peru", "PER", "Lima")
     assert [(s.file, s.kind) for s in manifest.sources] == [
         (ARTICLE, "article"), (FACT_SHEET, "fact-sheet"),
-        ("us_recognition_relations_peru_rdcr.xml", "record")]
-    assert [s.partner_iso3 for s in manifest.sources] == ["", "USA", "USA"]
+        ("us_recognition_relations_peru_rdcr.xml", "record"),
+        ("database_of_embassies_2022-11-16.csv", "register"),
+        ("us_chiefs_of_mission_peru_pocom.xml", "chiefs")]
+    assert [s.partner_iso3 for s in manifest.sources] == ["", "USA", "USA", "", "USA"]
 
 
 def test_the_raw_files_match_the_checksums_their_manifest_records():
