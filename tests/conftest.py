@@ -140,9 +140,9 @@ def frames():
 # one to run a long file alone (pyproject.toml turns off xdist's own ordering, by number of
 # tests, which put these last). Seconds of a run on 2 cores, longest first; a file not listed
 # comes after them in the order collected.
-SLOW_FIRST = ("test_reports.py", "test_profile.py", "test_notebooks.py", "test_runner_faults.py",
-              "test_pages.py", "test_quality.py", "test_notebooks_of_another_subject.py",
-              "test_changes.py", "test_incremental.py", "test_runner_out.py")
+SLOW_FIRST = ("test_reports.py", "test_notebooks.py", "test_notebooks_of_another_subject.py",
+              "test_profile_notebook.py", "test_pages.py", "test_peer_notebook.py",
+              "test_quality.py", "test_runner_out.py", "test_changes.py", "test_incremental.py")
 
 
 def pytest_collection_modifyitems(items):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from documents import ARTICLE
 from runner_runs import cli, config
 
@@ -24,6 +25,7 @@ def _edited_sources(raw_copy) -> None:
     raw_copy.write(ARTICLE, "\n".join(lines).encode("utf-8"))
 
 
+@pytest.mark.slow
 def test_a_run_on_changed_data_lists_what_changed_with_source_lines(tmp_path, raw_copy, built):
     _edited_sources(raw_copy)
     build(raw_copy.folder, tmp_path / "processed")

@@ -9,6 +9,7 @@ import os
 import shutil
 from dataclasses import replace
 
+import pytest
 from runner_runs import FIXTURE_NOTEBOOKS, cli, config
 
 from helpers.core import paths
@@ -24,6 +25,7 @@ def _manifest(run):
     return json.loads((run / "manifest.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_unchanged_jobs_are_reused_byte_for_byte_and_force_runs_them_again(tmp_path):
     out = tmp_path / "runs"
     path = config(tmp_path, JOBS)

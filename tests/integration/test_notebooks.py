@@ -142,6 +142,7 @@ def test_trade_lower_bound_stays_a_bound_in_millions(tmp_path):
     assert row["multiple"] == pytest.approx(1000 / 530)
 
 
+@pytest.mark.slow
 def test_trade_growth_of_two_indicators_in_billions(tmp_path):
     out = run("03-trade-figures", tmp_path, indicators=["goods_trade_two_way",
                                                         "agricultural_trade_two_way"])
@@ -187,6 +188,7 @@ def test_bad_parameter_is_refused_by_the_notebooks_check_with_a_clear_message(
     assert name in str(info.value)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "parameters", "message"), [
     BAD_PARAMETERS[0], BAD_PARAMETERS[4], BAD_PARAMETERS[9]])
 def test_bad_parameter_stops_the_notebook_with_a_clear_message(tmp_path, name, parameters,

@@ -19,6 +19,8 @@ from helpers.report.config import read_config
 
 HANGS = "  - {name: hang-a, notebook: sleep}\n  - {name: hang-b, notebook: sleep}\n"
 
+pytestmark = pytest.mark.slow  # kernels hung, killed and interrupted: `make test-slow`
+
 
 def test_a_hung_or_dead_kernel_fails_its_job_and_the_others_go_on(tmp_path):
     jobs = ("  - {name: hang, notebook: sleep, timeout: 1}\n"

@@ -89,6 +89,7 @@ def test_the_default_worker_count_is_the_cpus_but_never_more_than_the_jobs():
     assert pool.worker_count(3, 2) == 2
 
 
+@pytest.mark.slow
 def test_keep_removes_the_oldest_complete_runs_but_never_latest(tmp_path):
     out = tmp_path / "runs"
     old = ["20200101T000000Z-1", "20200102T000000Z-1", "20200103T000000Z-1"]
