@@ -28,7 +28,7 @@ print(pd.__version__, plt.get_backend(), sns.__version__)"""
 KERNEL = "python3"
 NOTEBOOK_RATIO_TARGET = 1.3
 REPORTS_SPEEDUP_TARGET = 3.0
-TEST_TARGET_S = 120.0
+TEST_TARGET_S = 75.0
 
 _BIN = ROOT / ".venv" / "bin"
 PAPERMILL = _BIN / "papermill" if (_BIN / "papermill").exists() else (
@@ -208,19 +208,20 @@ def incremental_figure(ctx: Context) -> Group:
 def tests_figure(ctx: Context) -> Group:
     title = "Test suite"
     what = ("The whole `make test` (unit tests, papermill runs and nbval on every notebook) as "
-            "one process, no baseline, no warm-up run (CI runs it cold); .venv is brought up to "
-            "date by an untimed `make venv` first. A failing suite is reported as FAIL, not "
-            "timed.")
-    if not any((ROOT / "tests").glob("test_*.py")):
+            "one process, no warm-up run (CI runs it cold); .venv and the test tools are brought "
+            "up to date by an untimed make first. The earlier figure: 99 s (546 tests, before "
+            "helpers/ was layered and the slow suites went to `make test-slow`). A failing suite "
+            "is reported as FAIL, not timed.")
+    if not any((ROOT / "tests").rglob("test_*.py")):
         return skipped(title, what, "`make test`", "no tests yet (tests/ has no test_*.py)")
-    # `make test` first brings .venv up to date if requirements changed: do that untimed
-    time_once(["make", "--no-print-directory", "venv"], cwd=ROOT)
+    # `make test` first brings .venv and the test tools up to date: do that untimed
+    time_once(["make", "--no-print-directory", ".venv/.installed-dev"], cwd=ROOT)
     try:
         stats = measure(["make", "--no-print-directory", "test"], ctx.runs, warmup=0, cwd=ROOT)
     except CommandFailed as exc:
         summary = re.findall(r"^=+ (.*(?:failed|error).*) =+$", exc.stdout, re.MULTILINE)
         note = f"`make test` failed ({summary[-1]})" if summary else str(exc)
-        return Group(title, what, (Row("`make test`", target=f"median < {TEST_TARGET_S:g} s",
+        return Group(title, what, (Row("`make test`", target=f"median ≤ {TEST_TARGET_S:g} s",
                                        note=note, failed=True),))
-    return Group(title, what, (Row("`make test`", stats, target=f"median < {TEST_TARGET_S:g} s",
+    return Group(title, what, (Row("`make test`", stats, target=f"median ≤ {TEST_TARGET_S:g} s",
                                    passed=stats.median < TEST_TARGET_S),))
