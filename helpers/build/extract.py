@@ -36,7 +36,7 @@ from helpers.build.records import (
     statement_records,
 )
 from helpers.build.statements import Document
-from helpers.core.schema import Subject
+from helpers.core.schema import TABLES, Subject
 
 _UNKNOWN = Partner("", "")
 
@@ -53,8 +53,6 @@ def extract(docs: list[Document], subject: Subject, source_years: dict[str, int]
 
     ``source_partner`` names the partner of a whole source (a bilateral fact sheet).
     """
-    from helpers.core.schema import TABLES
-
     orgs, lexicon = organizations(), indicators()
     decisions: list[Decision] = []
     # 2. partners of table rows, by (source, row line)

@@ -21,6 +21,7 @@ from pathlib import Path
 from helpers.build import commit, descriptor
 from helpers.build.chiefs import read_chiefs
 from helpers.build.commit import why
+from helpers.build.extract import extract
 from helpers.build.register import read_register
 from helpers.build.sources import Manifest, read_manifest, read_source
 from helpers.build.statements import Document, read_article, read_fact_sheet
@@ -139,8 +140,6 @@ READERS: dict[str, Callable[[list[str], str, dict[str, str]], Document]] = {
 
 def extract_tables(manifest: Manifest) -> tuple[dict[str, list[dict]], dict[str, int]]:
     """Read every source of the manifest and run the extraction: (rows by table, counts)."""
-    from helpers.build.extract import extract
-
     regions = schema.heading_regions(manifest.regions)
     docs = [READERS[src.kind](read_source(manifest, src), src.file, regions)
             for src in manifest.sources]

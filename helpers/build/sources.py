@@ -13,7 +13,7 @@ from pathlib import Path
 
 from helpers.core.exceptions import ChecksumError, SourceError
 from helpers.core.paths import MANIFEST_NAME, ROOT
-from helpers.core.schema import Subject
+from helpers.core.schema import REGIONS, Subject
 
 # record: a TEI XML record (helpers.build.tei); register: a `;`-separated register of posts
 # (helpers.build.register); chiefs: chiefs of mission, XML (helpers.build.chiefs)
@@ -173,8 +173,6 @@ def _valid_date(text: str) -> bool:
 
 def _regions(table, check: _Checker) -> dict[str, str]:
     """The manifest's ``[regions]``: more section headings, each mapped to a region."""
-    from helpers.core.schema import REGIONS
-
     if not isinstance(table, dict):
         check.fail("regions", "must be a table [regions] of heading = \"Region\"")
     out = {}

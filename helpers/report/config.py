@@ -4,6 +4,8 @@ naming the file, the job and the field; and the outcome of a job.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from typing import Any
 from helpers.analysis import params
 from helpers.core import paths
 from helpers.core.exceptions import ConfigError, ParameterError
+from helpers.data import descriptor
 
 CONFIG = paths.CONFIG
 
@@ -179,10 +182,10 @@ def _expand(path: Path, i: int, entry: Any, folder: Path | None = None) -> list[
     if not isinstance(entry, dict) or entry.get("each") != "partner":
         raise ConfigError(f"{path}: for_each entry {i}: field 'each' must be 'partner'")
     template = {k: v for k, v in entry.items() if k != "each"}
-    from helpers.data import load
-
-    relations = load.load_relations()
-    partners = sorted(set(relations["iso3"].dropna()))
+    # the checked bytes of relations.csv read with the csv module: no pandas to check a config
+    _, data = descriptor.verified_bytes("relations")
+    partners = sorted({r["iso3"] for r in csv.DictReader(io.StringIO(data.decode("utf-8")))
+                       if r["iso3"]})
     jobs = []
     for iso3 in partners:
         filled = json.loads(json.dumps(template).replace("{iso3}", iso3).replace(

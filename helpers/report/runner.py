@@ -18,7 +18,7 @@ from pathlib import Path
 
 from helpers.core import paths
 from helpers.core.exceptions import RunRefusedError
-from helpers.report import landing
+from helpers.report import changes, landing
 from helpers.report.config import DEFAULT_TIMEOUT, Job, Outcome
 from helpers.report.inputs import Inputs, job_key, sha256
 from helpers.report.outdir import (
@@ -81,8 +81,6 @@ def _why(exc: OSError) -> str:
 
 
 def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, force, keep):
-    from helpers.report import changes
-
     started = time.time()
     jobs = [dataclasses.replace(j, timeout=j.timeout or timeout) for j in jobs]
     inputs = Inputs.current(paths.PROCESSED)

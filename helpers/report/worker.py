@@ -20,6 +20,7 @@ from helpers.core import paths
 from helpers.core.text import escape_md
 from helpers.report import export
 from helpers.report.config import DEFAULT_TIMEOUT, Job, Outcome
+from helpers.report.notebooks import strip_volatile
 
 SETUP_TIMEOUT = 120.0  # seconds for a kernel to start and import the plotting stack
 
@@ -149,8 +150,6 @@ class _Worker:
         import nbformat
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
-
-        from helpers.report.notebooks import strip_volatile
 
         run_dir = Path(self.settings.run_dir)
         seconds = {"kernel": 0.0, "execute": 0.0, "export": 0.0}
