@@ -19,12 +19,9 @@ From the chiefs the build derives (``add_chiefs``):
 from __future__ import annotations
 
 import re
-import xml.parsers.expat
 from dataclasses import dataclass
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
-
+from helpers.build import xmlfile
 from helpers.build.decisions import Decision
 from helpers.build.reconcile import choose
 from helpers.build.statements import Document
@@ -147,22 +144,7 @@ def _chief(line: int, nominee: bool, f: dict[str, str]) -> Chief | Bad:
 
 def read_chiefs(lines: list[str], source: str) -> ChiefsDocument:
     """Read the chiefs of mission; refuse malformed or hostile XML with its line."""
-    collector = _Collector()
-    parser = DefusedXMLParser(target=collector, forbid_dtd=False, forbid_entities=True,
-                              forbid_external=True)
-    collector.expat = parser.parser
-    try:
-        parser.feed("\n".join(lines))
-        found = parser.close()
-    except ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        reason = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
-        raise SourceError(source, f"not well-formed XML: {reason}", line) from None
-    except DefusedXmlException as exc:
-        raise SourceError(source, f"refused unsafe XML: {type(exc).__name__} ({exc})",
-                          parser.parser.CurrentLineNumber) from None
-    except xml.parsers.expat.ExpatError as exc:
-        raise SourceError(source, f"not well-formed XML: {exc}", exc.lineno) from None
+    found = xmlfile.parse(lines, source, _Collector(), "a chiefs-of-mission file")
     if not found:
         raise SourceError(source, "holds no <chief> element (a chiefs-of-mission file lists "
                           "<chiefs><chief>...)")

@@ -14,27 +14,13 @@ prose of the other sources (kind ``prose``). The ``teiHeader`` is the file's own
 from __future__ import annotations
 
 import re
-import xml.parsers.expat
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
-
+from helpers.build import xmlfile
 from helpers.build.statements import Block, Document, Statement, clean, split_sentences
 from helpers.core.exceptions import SourceError
 
 TEI_NS = "{http://www.tei-c.org/ns/1.0}"
 _STATEMENT_TAGS = ("head", "p")
-# Elements nested deeper than this are refused: real records nest about ten deep, and a file of
-# 200,000 nested elements would otherwise take minutes. Checked as each element starts.
-MAX_DEPTH = 200
-
-
-class _TooDeep(Exception):
-    def __init__(self, line: int):
-        super().__init__(line)
-        self.line = line
-
-
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -52,8 +38,6 @@ class _Collector:
         self.divs: list[list[str]] = []
 
     def start(self, tag, attrib):
-        if len(self.stack) >= MAX_DEPTH:
-            raise _TooDeep(self.expat.CurrentLineNumber)
         name = _local(tag)
         inside = "text" in self.stack
         self.stack.append(name)
@@ -107,26 +91,7 @@ def _block(pieces: list[tuple[int, str]]) -> Block:
 
 def read_tei(lines: list[str], source: str) -> Document:
     """Read a TEI XML record into statements; refuse malformed or hostile XML with its line."""
-    collector = _Collector()
-    parser = DefusedXMLParser(target=collector, forbid_dtd=False, forbid_entities=True,
-                              forbid_external=True)
-    parser.parser.buffer_text = False  # one callback per piece of text, at its own line
-    collector.expat = parser.parser
-    try:
-        parser.feed("\n".join(lines))
-        blocks = parser.close()
-    except _TooDeep as exc:
-        raise SourceError(source, f"elements nest more than {MAX_DEPTH} deep; a TEI record "
-                          "nests a few levels, so the file is refused", exc.line) from None
-    except ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        reason = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
-        raise SourceError(source, f"not well-formed XML: {reason}", line) from None
-    except DefusedXmlException as exc:
-        raise SourceError(source, f"refused unsafe XML: {_unsafe(exc)}",
-                          parser.parser.CurrentLineNumber) from None
-    except xml.parsers.expat.ExpatError as exc:
-        raise SourceError(source, f"not well-formed XML: {exc}", exc.lineno) from None
+    blocks = xmlfile.parse(lines, source, _Collector(), "a TEI record", buffer_text=False)
     if not blocks:
         raise SourceError(source, "holds no <head> or <p> inside a TEI <text> element")
     statements: list[Statement] = []
@@ -145,17 +110,3 @@ def read_tei(lines: list[str], source: str) -> Document:
             statements.append(Statement(source, line, seen[line], section, "prose",
                                         clean(sentence)))
     return Document(source, tuple(statements), (), ())
-
-
-def _unsafe(exc: DefusedXmlException) -> str:
-    """What defusedxml refused, in words."""
-    kind = type(exc).__name__
-    name = getattr(exc, "name", "") or ""
-    if kind == "EntitiesForbidden":
-        return (f"it declares the entity {name!r}; entity declarations are refused (they allow "
-                "entity-expansion bombs such as 'billion laughs' and external entities)")
-    if kind == "ExternalReferenceForbidden":
-        return f"it references an external resource ({getattr(exc, 'sysid', '')!r})"
-    if kind == "DTDForbidden":
-        return "it has a document type declaration"
-    return str(exc)
