@@ -15,7 +15,7 @@ from helpers.core.exceptions import SourceError
                                               (read_chiefs, "<chiefs>")])
 def test_xml_nested_200000_deep_is_refused_at_the_element_past_the_limit(read, root):
     # the refusal comes as the element past the limit starts, so the rest is never read
-    # (the time it takes is measured by `make bench`, not asserted here)
+    # (the time it takes is the `deep-xml` figure of `make bench`, not asserted here)
     n = 200_000
     text = f'<?xml version="1.0"?>\n{root}\n' + "<hi>" * n + "x" + "</hi>" * n + "\n"
     with pytest.raises(SourceError, match=f"deep.xml:3: elements nest more than {MAX_DEPTH}"):
