@@ -146,7 +146,7 @@ _FACTS = {
 }
 
 
-def coverage(tables: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
+def countries_by_source(tables: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
     """Countries each source says something about (a statement's partner, a record's country)."""
     out: dict[str, set[str]] = {}
     pairs = [(tables["statements"], "partner_iso3")] + [
@@ -191,7 +191,7 @@ def one_source_facts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
               for name, frame in tables.items()}
     borrowed = _borrowed_dates(tables["relations"])
     told = set(zip(borrowed["source"], borrowed["line"], strict=True))
-    cover = coverage(tables)
+    cover = countries_by_source(tables)
     found = [borrowed] + [_single_source(table, tables[table], cover, told) for table in _FACTS]
     out = pd.concat(found, ignore_index=True).drop_duplicates()
     order = {t: i for i, t in enumerate(["relations", *_FACTS])}
