@@ -171,7 +171,7 @@ def declared(notebook: str) -> dict[str, Param]:
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _DECLARED:
         rules = RULES.get(path.stem, {})
-        found = _inspect(path)
+        found = inspect(path)
         _DECLARED.clear() if len(_DECLARED) > 32 else None
         _DECLARED[key] = {
             name: Param(name, _TYPES.get(p["inferred_type_name"], object),
@@ -180,8 +180,9 @@ def declared(notebook: str) -> dict[str, Param]:
     return _DECLARED[key]
 
 
-def _inspect(path: Path) -> dict[str, dict]:
-    """papermill.inspect_notebook, cached on disk by the parameters cell's source."""
+def inspect(path: Path) -> dict[str, dict]:
+    """The parameters a notebook file declares (type, default, help): papermill.inspect_notebook,
+    cached on disk by the parameters cell's source. The one reader of a parameters cell."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:

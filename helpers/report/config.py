@@ -147,34 +147,15 @@ def _job(path: Path, i: int, entry: Any, folder: Path | None = None) -> Job:
 
 
 def _check_declared(notebook: str, file: Path, values: dict[str, Any]) -> None:
-    """A notebook outside helpers.analysis.params: its parameters must be declared in its cell.
-
-    The names are read from the cell tagged ``parameters`` with ``ast`` (as papermill's
-    inspect_notebook does, without importing papermill and jsonschema into the runner).
-    """
-    declared = _declared_parameters(file)
+    """A notebook outside helpers.analysis.params: its parameters must be declared in its cell
+    (read by :func:`helpers.analysis.params.inspect`, as for the project's notebooks)."""
+    if not values:
+        return
+    declared = list(params.inspect(file))
     unknown = sorted(set(values) - set(declared))
     if unknown:
         raise ParameterError(f"{notebook}: unknown parameter {unknown[0]!r}; its parameters "
                              f"are: {', '.join(declared) or '(none)'}")
-
-
-def _declared_parameters(file: Path) -> list[str]:
-    import ast
-
-    for cell in json.loads(file.read_text(encoding="utf-8")).get("cells", []):
-        if cell.get("cell_type") == "code" and "parameters" in cell.get(
-                "metadata", {}).get("tags", []):
-            source = cell.get("source", "")
-            tree = ast.parse(source if isinstance(source, str) else "".join(source))
-            names = []
-            for node in tree.body:
-                if isinstance(node, ast.Assign):
-                    names += [t.id for t in node.targets if isinstance(t, ast.Name)]
-                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                    names.append(node.target.id)
-            return names
-    return []
 
 
 def _expand(path: Path, i: int, entry: Any, folder: Path | None = None) -> list[Job]:
