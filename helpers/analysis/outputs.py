@@ -29,7 +29,7 @@ def setup() -> None:
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    """A displayed table as a reader sees it: whole, labelled, formatted (helpers.analysis.tables)."""
+    """A displayed table as a reader sees it: whole, labelled, formatted (see ``tables``)."""
     return tables.table_html(frame)
 
 
@@ -55,6 +55,14 @@ def _one_line(shell, etype, value, tb, tb_offset=None) -> list[str]:
     message = [f"{etype.__name__}: {value}"]
     shell._showtraceback(etype, value, message)
     return message
+
+
+def about() -> None:
+    """Display the subject and the sources (``descriptor.about()``) in the notebook; the reports
+    leave it out (``"report": "omit"``), since their header names them once."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(descriptor.about()), metadata={"report": "omit"})
 
 
 def source_note(frame: pd.DataFrame) -> str:

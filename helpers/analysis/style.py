@@ -48,7 +48,9 @@ def _styles(values, palette) -> dict:
     return dict(zip(values, islice(cycle(palette), len(values)), strict=True))
 
 
-REGION_COLORS = _styles(REGIONS, [ORANGE, SKY, GREEN, BLUE, PURPLE, VERMILION, GREY])
+# regions far apart in hue (Americas blue, Europe reddish purple), grey kept for "unidentified"
+REGION_COLORS = _styles(REGIONS, [ORANGE, BLUE, GREEN, PURPLE, BLACK, VERMILION, SKY])
+UNIDENTIFIED_COLOR = GREY  # a partner the sources do not name, whatever its region
 POST_COLORS = {**_styles(POST_TYPES, [BLUE, SKY, GREEN, ORANGE, PURPLE, VERMILION, YELLOW]),
                "closed": GREY}  # a post closed or suspended, whatever its type
 LEVEL_COLORS = _styles(COVERAGE_LEVELS, [BLUE, ORANGE, SKY, NONE_COLOR])
@@ -107,7 +109,7 @@ def finish(fig, title: str, note: str) -> None:
 
 # Margins are estimated from the labels' lengths instead of measured by tight_layout, which
 # lays out every text once more: half a second over a notebook of four charts (measured).
-_EM = 0.6 / 72  # inches per character per point of font size (DejaVu Sans, generous)
+_EM = EM = 0.6 / 72  # inches per character per point of font size (DejaVu Sans, generous)
 
 
 def _text_width(texts: list[str], size: float) -> float:
@@ -167,14 +169,6 @@ def empty(ax, message: str) -> None:
 
 def wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width))
-
-
-
-
-
-
-
-
 
 
 # Importing the style sets it: every chart and map is drawn in it, in a notebook or a test.
