@@ -17,6 +17,7 @@ import numbers
 import re
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from helpers.core.schema import TABLES
@@ -69,7 +70,7 @@ def cell(value: object, column: object = "") -> tuple[str, bool]:
     """(text, is_number) of one value: empty when missing, yes/no, separators in numbers."""
     if _missing(value):
         return "", False
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool | np.bool_):
         return ("yes" if value else "no"), False
     if isinstance(value, numbers.Integral):
         plain = _NO_SEPARATOR.search(str(column)) is not None

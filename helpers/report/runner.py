@@ -30,6 +30,7 @@ from helpers.report.outdir import (
     read_manifest,
 )
 from helpers.report.pool import SIGNALS, Pool, deliver_deferred, worker_count
+from helpers.report.progress import Progress
 from helpers.report.worker import PREWARM, Settings
 
 
@@ -65,12 +66,12 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
     previous = complete_runs(out)
     reusable = {} if force else find_reusable(previous, keys)
     outcomes: dict[str, Outcome] = {}
-    bar = _progress(len(jobs), quiet)
+    bar = Progress(len(jobs), quiet)
     for job in jobs:
         if job.name in reusable:
             source, report = reusable[job.name]
             outcomes[job.name] = carry_over(job, source, tmp, report.get("reused_from") or "")
-            _report_line(bar, outcomes[job.name], quiet)
+            bar.job(outcomes[job.name])
     to_run = [job for job in jobs if job.name not in reusable]
     if to_run:
         prewarm = PREWARM if any(j.path is None for j in to_run) else ""
@@ -79,7 +80,7 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
         try:
             def record(outcome: Outcome) -> None:
                 outcomes[outcome.name] = outcome
-                _report_line(bar, outcome, quiet)
+                bar.job(outcome)
 
             pool.run(to_run, record)
             pool.finish()
@@ -112,26 +113,6 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
             if not quiet:
                 print(f"removed old run {out / name} (--keep {keep})")
     return final, ordered
-
-
-def _progress(total: int, quiet: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="job", disable=quiet or not sys.stderr.isatty(),
-                file=sys.stderr, dynamic_ncols=True)
-
-
-def _report_line(bar, o: Outcome, quiet: bool) -> None:
-    took = sum(o.seconds.values())
-    if o.reused_from:
-        line = f"reused {o.name:<28} from {o.reused_from}"
-    else:
-        line = f"{'ok    ' if o.status == 'ok' else 'FAILED'} {o.name:<28} {took:5.1f} s"
-    if o.status != "ok":
-        line += f"  {o.error.splitlines()[0] if o.error else ''}"
-    if not quiet or o.status != "ok":
-        bar.write(line, file=sys.stdout)
-    bar.update(1)
 
 
 def write_manifest(run_dir: Path, run_id: str, outcomes: list[Outcome], started: float,
