@@ -145,7 +145,8 @@ def _layout(fig, note_lines: int) -> None:
     row = sorted(axes, key=lambda ax: ax.get_position().x0)
     left = max(0.35, _yaxis_width(row[0]))
     right = max(0.3, _legend_width(row[-1]) + 0.1)
-    titles = max(ax.get_title().count("\n") + 1 if ax.get_title() else 0 for ax in axes)
+    titles = max(max(ax.get_title(loc).count("\n") + 1 if ax.get_title(loc) else 0
+                     for loc in ("center", "left")) for ax in axes)
     top = 0.55 + 0.2 * titles
     rotated = any(t.get_rotation() for ax in axes for t in ax.get_xticklabels())
     bottom = 0.2 + 0.13 * note_lines + (0.25 if len(axes[0].get_xticks()) else 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from helpers.analysis import compute, style
 
@@ -67,8 +68,8 @@ def relations_timeline(dated: pd.DataFrame, note: str, start: int, end: int, sub
     ax.invert_yaxis()
     ax.set_yticks([])
     ax.set_xlim(lo, hi)
-    ax.set_xlabel("Year relations began (calendar year)")
-    ax.set_ylabel("Partner (one row each)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Year relations began (calendar year); one row per partner")
     regions = set(dated["region"].astype(str)[dated["resolution"] != "unresolved"])
     handles = [Line2D([], [], marker="o", ls="", color=c, label=reg)
                for reg, c in style.REGION_COLORS.items() if reg in regions]
@@ -123,6 +124,7 @@ def event_lanes(lanes: pd.DataFrame, note: str, start: int, end: int):
     ax.set_yticks(range(len(labels)), [partner_name(label) for label in labels])
     ax.set_ylim(len(labels) - 0.5 if labels else 1, -0.5)
     ax.set_xlim(*(_span(drawn, 0.03, 1.0) if len(drawn) else (start, end + 1)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Year (calendar year; open marker = known only to the year)")
     ax.set_ylabel("Partner")
     kinds = [k for k in style.KIND_MARKERS if k in set(lanes["kind"].astype(str))]
@@ -179,6 +181,7 @@ def partner_timeline(events: pd.DataFrame, subject: str, name: str, note: str):
             ax.annotate(r.date, (r.year, y[r.kind]), xytext=(0, 8 if level == 0 else -14),
                         textcoords="offset points", ha="center", fontsize=7, color="#333333")
     ax.set_xlim(lo, hi)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_yticks(range(len(kinds)), kinds)
     ax.set_ylim(len(kinds) - 0.4, -0.6)
     ax.set_xlabel("Year (calendar year; open marker = known only to the year)")
