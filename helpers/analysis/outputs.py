@@ -16,7 +16,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers.analysis import style, tables
+from helpers.analysis import style, table_display
 from helpers.core import paths
 from helpers.core.exceptions import ParameterError, ProjectError
 from helpers.data import descriptor
@@ -29,8 +29,8 @@ def setup() -> None:
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    """A displayed table as a reader sees it: whole, labelled, formatted (see ``tables``)."""
-    return tables.table_html(frame)
+    """A displayed table as a reader sees it: whole, labelled, formatted (see ``table_display``)."""
+    return table_display.table_html(frame)
 
 
 def _register_table_display() -> None:

@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
           + ("" if failed else f"; {args.out / 'latest'} points at it"))
     for o in failed:
         print(f"failed: {o.name}: {o.error.splitlines()[0] if o.error else ''}")
-    print(progress.landing_line(final, args.out, len(failed)))
+    if not args.quiet:  # --quiet (cron): the summary line only
+        print(progress.landing_line(final, args.out, len(failed)))
     return 1 if failed else 0
 
 

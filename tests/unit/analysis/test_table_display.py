@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from helpers.analysis import tables
+from helpers.analysis import table_display as tables
 
 
 def _cells(html: str) -> list[list[str]]:
