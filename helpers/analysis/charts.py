@@ -135,7 +135,7 @@ def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: in
                     fontsize=7, color="#666666", va="top")
         top = max(a, b) * 1.45
         ax.set_ylim(0, top)
-        ax.set_xlim(first - 3.5, last + 5.5)
+        ax.set_xlim(first - 3.5, last + 7.0)  # room for "more than $1.00 billion"
         ax.set_xticks([first, last])
         growth_text = compute.describe_growth(r._asdict())
         ax.set_title(style.wrap(r.label, 34) + "\n" + style.wrap(f"growth: {growth_text}", 34),
