@@ -126,16 +126,21 @@ def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: in
             if bound:
                 ax.annotate("", xy=(year, value * 1.25), xytext=(year, value),
                             arrowprops=dict(arrowstyle="->", color="#D55E00", lw=1.8))
-            ax.text(year + (0.3 if year == last else -0.3), value, label,
-                    ha="left" if year == last else "right", va="center", fontsize=8,
-                    color="#D55E00" if bound else "#222222")
+            # centred on the side away from the line (never into the edge): under the lower
+            # end, over the higher one (over the arrow of a lower bound)
+            above = (year == last) == (b >= a)
+            anchor = value * 1.25 if bound and above else value
+            ax.annotate(label, (year, anchor), xytext=(0, 8 if above else -12),
+                        textcoords="offset points", ha="center",
+                        va="bottom" if above else "top", fontsize=8,
+                        color="#D55E00" if bound else "#222222")
         if agreement_year is not None and first <= agreement_year <= last:
             ax.axvline(agreement_year, color="#999999", ls=":", lw=1.2)
             ax.text(agreement_year + 0.1, ax.get_ylim()[1], "agreement",
                     fontsize=7, color="#666666", va="top")
         top = max(a, b) * 1.45
         ax.set_ylim(0, top)
-        ax.set_xlim(first - 3.5, last + 7.0)  # room for "more than $1.00 billion"
+        ax.set_xlim(first - 4.5, last + 4.5)  # room for "more than $1,000.00 million"
         ax.set_xticks([first, last])
         growth_text = compute.describe_growth(r._asdict())
         ax.set_title(style.wrap(r.label, 34) + "\n" + style.wrap(f"growth: {growth_text}", 34),
