@@ -9,93 +9,16 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from helpers.analysis import compute, style, trade
-
-
-def relations_timeline(dated: pd.DataFrame, note: str, start: int, end: int, subject: str):
-    """When relations began with each partner: colour = region, marker = date precision.
-
-    A date known only to the year is drawn as an open square at mid-year; a month as a
-    diamond; a day as a dot. A caveat (e.g. relations renewed, not begun) is labelled.
-    """
-    height = max(2.5, 0.28 * len(dated) + 1.4)
-    fig, ax = plt.subplots(figsize=(9, height))
-    if dated.empty:
-        style.empty(ax, "no dated relations for these parameters")
-    for i, r in enumerate(dated.itertuples(index=False)):
-        color = style.REGION_COLORS[r.region]
-        marker = style.PRECISION_MARKERS[r.established_precision]
-        filled = r.established_precision != "year"
-        ax.plot(r.year, i, marker=marker, ms=7, color=color,
-                markerfacecolor=color if filled else "white", markeredgewidth=1.5)
-        text = r.label + (" (renewed; began earlier)" if pd.notna(r.established_caveat) else "")
-        if r.resolution != "stated":
-            text += f" [{r.resolution}]"
-        ax.text(r.year + 1.5, i, text, va="center", fontsize=7.5)
-    ax.set_ylim(-1, max(len(dated), 1))
-    ax.invert_yaxis()
-    ax.set_yticks([])
-    ax.set_xlim(start, end + 1 + (end - start) * 0.22)  # room for the last labels
-    ax.set_xlabel("Year relations began (calendar year)")
-    ax.set_ylabel("Partner (one row each)")
-    handles = [Line2D([], [], marker="o", ls="", color=c, label=reg)
-               for reg, c in style.REGION_COLORS.items() if reg in set(dated["region"].astype(str))]
-    handles += [Line2D([], [], marker="o", ls="", color="#444444", label="exact day"),
-                Line2D([], [], marker="D", ls="", color="#444444", label="month only"),
-                Line2D([], [], marker="s", ls="", color="#444444", markerfacecolor="white",
-                       label="year only")]
-    ax.legend(handles=handles, loc="lower left", ncol=2, frameon=True)
-    style.finish(fig, f"When {compute.possessive(subject)} relations began, by partner", note)
-    return fig
-
-
-def cumulative_relations(table: pd.DataFrame, note: str, start: int, end: int):
-    """Cumulative number of partners with a known start date, per region (step lines)."""
-    fig, ax = plt.subplots(figsize=(9, 4))
-    if table.empty:
-        style.empty(ax, "no dated relations for these parameters")
-    else:
-        years = list(table["year"]) + [end + 1]
-        for region in [c for c in table.columns if c != "year"]:
-            values = list(table[region]) + [table[region].iloc[-1]]
-            ax.step(years, values, where="post", color=style.REGION_COLORS[region], lw=2,
-                    label=region)
-        ax.set_xlim(start, end + 1)
-        ax.legend(loc="upper left")
-    ax.set_xlabel("Year (calendar year)")
-    ax.set_ylabel("Partners with relations (count)")
-    style.finish(fig, "Relations established over time, cumulative, per region", note)
-    return fig
-
-
-def event_lanes(lanes: pd.DataFrame, note: str, start: int, end: int):
-    """One lane per partner, one marker per dated event; periods drawn as a line to their end."""
-    labels = list(dict.fromkeys(lanes["label"]))
-    fig, ax = plt.subplots(figsize=(9, max(2.5, 0.32 * len(labels) + 1.6)))
-    if lanes.empty:
-        style.empty(ax, "no events for these parameters")
-    y = {label: i for i, label in enumerate(labels)}
-    for r in lanes.itertuples(index=False):
-        marker, color = style.KIND_MARKERS[r.kind]
-        if pd.notna(r.end_year):
-            ax.plot([r.year, r.end_year], [y[r.label]] * 2, color=color, lw=2, alpha=0.6)
-        filled = r.precision != "year"
-        ax.plot(r.year, y[r.label], marker=marker, ms=8, ls="", color=color,
-                markerfacecolor=color if filled else "white", markeredgewidth=1.4)
-    ax.set_yticks(range(len(labels)), labels)
-    ax.set_ylim(len(labels) - 0.5 if labels else 1, -0.5)
-    ax.set_xlim(start, end + 1)
-    ax.set_xlabel("Year (calendar year; open marker = known only to the year)")
-    ax.set_ylabel("Partner")
-    kinds = [k for k in style.KIND_MARKERS if k in set(lanes["kind"].astype(str))]
-    ax.legend(handles=[Line2D([], [], marker=style.KIND_MARKERS[k][0], ls="",
-                              color=style.KIND_MARKERS[k][1], label=k) for k in kinds],
-              loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    style.finish(fig, "Dated events per partner", note)
-    return fig
+from helpers.analysis.timelines import (  # noqa: F401 - the notebooks draw them as charts.*
+    cumulative_relations,
+    event_lanes,
+    partner_name,
+    partner_timeline,
+    relations_timeline,
+)
 
 
 def posts_by_region(tables: dict[str, pd.DataFrame], note: str):
@@ -203,16 +126,21 @@ def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: in
             if bound:
                 ax.annotate("", xy=(year, value * 1.25), xytext=(year, value),
                             arrowprops=dict(arrowstyle="->", color="#D55E00", lw=1.8))
-            ax.text(year + (0.3 if year == last else -0.3), value, label,
-                    ha="left" if year == last else "right", va="center", fontsize=8,
-                    color="#D55E00" if bound else "#222222")
+            # centred on the side away from the line (never into the edge): under the lower
+            # end, over the higher one (over the arrow of a lower bound)
+            above = (year == last) == (b >= a)
+            anchor = value * 1.25 if bound and above else value
+            ax.annotate(label, (year, anchor), xytext=(0, 8 if above else -12),
+                        textcoords="offset points", ha="center",
+                        va="bottom" if above else "top", fontsize=8,
+                        color="#D55E00" if bound else "#222222")
         if agreement_year is not None and first <= agreement_year <= last:
             ax.axvline(agreement_year, color="#999999", ls=":", lw=1.2)
             ax.text(agreement_year + 0.1, ax.get_ylim()[1], "agreement",
                     fontsize=7, color="#666666", va="top")
         top = max(a, b) * 1.45
         ax.set_ylim(0, top)
-        ax.set_xlim(first - 3.5, last + 5.5)
+        ax.set_xlim(first - 4.5, last + 4.5)  # room for "more than $1,000.00 million"
         ax.set_xticks([first, last])
         growth_text = trade.describe_growth(r._asdict())
         ax.set_title(style.wrap(r.label, 34) + "\n" + style.wrap(f"growth: {growth_text}", 34),
@@ -220,37 +148,6 @@ def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: in
         ax.set_xlabel("Year")
         ax.set_ylabel(f"U.S. dollars ({scale}, nominal)" if r.unit == "USD" else r.unit)
     style.finish(fig, title, note)
-    return fig
-
-
-def partner_timeline(events: pd.DataFrame, subject: str, name: str, note: str):
-    """One partner's dated events: one lane per kind, each marker labelled with its date.
-
-    A date known only to the year is an open marker; a period is drawn as a line to its end.
-    """
-    kinds = [k for k in style.KIND_MARKERS if k in set(events["kind"].astype(str))]
-    fig, ax = plt.subplots(figsize=(9, 1.9 + 0.6 * len(kinds)))
-    y = {k: i for i, k in enumerate(kinds)}
-    seen: dict[str, int] = {}
-    for r in events.itertuples(index=False):
-        marker, color = style.KIND_MARKERS[r.kind]
-        if pd.notna(r.end_year):
-            ax.plot([r.year, r.end_year], [y[r.kind]] * 2, color=color, lw=2, alpha=0.6)
-        ax.plot(r.year, y[r.kind], marker=marker, ms=9, ls="", color=color,
-                markerfacecolor=color if r.precision != "year" else "white",
-                markeredgewidth=1.5)
-        above = seen.get(r.kind, 0) % 2 == 0  # alternate labels so neighbours do not collide
-        seen[r.kind] = seen.get(r.kind, 0) + 1
-        ax.annotate(r.date, (r.year, y[r.kind]), xytext=(0, 8 if above else -14),
-                    textcoords="offset points", ha="center", fontsize=7, color="#333333")
-    ends = pd.concat([events["year"], events["end_year"]]).dropna()
-    pad = max(3.0, (ends.max() - ends.min()) * 0.06)
-    ax.set_xlim(ends.min() - pad, ends.max() + pad)
-    ax.set_yticks(range(len(kinds)), kinds)
-    ax.set_ylim(len(kinds) - 0.4, -0.6)
-    ax.set_xlabel("Year (calendar year; open marker = known only to the year)")
-    ax.set_ylabel("Kind of event")
-    style.finish(fig, f"Dated events between {subject} and {name}", note)
     return fig
 
 

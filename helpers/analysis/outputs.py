@@ -16,9 +16,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers.analysis import style
+from helpers.analysis import style, table_display
 from helpers.core import paths
-from helpers.core.exceptions import ParameterError
+from helpers.core.exceptions import ParameterError, ProjectError
 from helpers.data import descriptor
 
 
@@ -28,21 +28,17 @@ def setup() -> None:
     _register_table_display()
 
 
-_NA_CELL = "<td>&lt;NA&gt;</td>"
-
-
-def table_html(frame: pd.DataFrame) -> str | None:
-    """pandas' own HTML of a table (same classes, same truncation), a missing value shown as
-    an empty cell: pandas writes ``pd.NA`` as ``<NA>`` whatever ``na_rep`` says."""
-    html = frame._repr_html_()
-    return None if html is None else html.replace(_NA_CELL, "<td></td>")
+def table_html(frame: pd.DataFrame) -> str:
+    """A displayed table as a reader sees it: whole, labelled, formatted (see ``table_display``)."""
+    return table_display.table_html(frame)
 
 
 def _register_table_display() -> None:
-    """Tables the notebooks display show missing values as empty cells, never ``<NA>``.
+    """Tables the notebooks display are whole and formatted for reading; a project error in a
+    cell shows as its one-line message, without a traceback through the project's code.
 
-    Registered on the running IPython kernel's HTML formatter (nothing happens outside one);
-    the plain-text repr stays pandas' own, where ``<NA>`` marks a missing value unambiguously.
+    Registered on the running IPython kernel (nothing happens outside one); the plain-text
+    repr stays pandas' own, where ``<NA>`` marks a missing value unambiguously.
     """
     try:
         from IPython import get_ipython
@@ -51,6 +47,22 @@ def _register_table_display() -> None:
     shell = get_ipython()
     if shell is not None:
         shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
+        shell.set_custom_exc((ProjectError,), _one_line)
+
+
+def _one_line(shell, etype, value, tb, tb_offset=None) -> list[str]:
+    """IPython's handler of a project error: the message alone is the cell's error output."""
+    message = [f"{etype.__name__}: {value}"]
+    shell._showtraceback(etype, value, message)
+    return message
+
+
+def about() -> None:
+    """Display the subject and the sources (``descriptor.about()``) in the notebook; the reports
+    leave it out (``"report": "omit"``), since their header names them once."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(descriptor.about()), metadata={"report": "omit"})
 
 
 def source_note(frame: pd.DataFrame) -> str:
@@ -85,8 +97,32 @@ def show(fig, name: str, output_dir: str | Path) -> None:
     fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()
     (out / f"{name}.svg").write_text(svg, encoding="utf-8")
+    alt = describe(fig)
     plt.close(fig)
-    display(SVG(data=svg))
+    display(SVG(data=svg), metadata={"alt": alt})
+
+
+def describe(fig) -> str:
+    """Alt text of a figure from what it draws: its title, each panel's title, axes and legend."""
+    title = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    parts = [f"Chart: {title}." if title else "Chart."]
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        said = []
+        if ax.get_title():
+            said.append(ax.get_title().replace("\n", " "))
+        axes = [f"{w}: {a.replace(chr(10), ' ')}" for w, a in
+                (("across", ax.get_xlabel()), ("up", ax.get_ylabel())) if a]
+        said += axes
+        legend = ax.get_legend()
+        if legend is not None:
+            keys = [t.get_text().replace("\n", " ") for t in legend.get_texts() if t.get_text()]
+            if keys:
+                said.append("key: " + ", ".join(keys))
+        if said:
+            parts.append("; ".join(said) + ".")
+    return " ".join(parts)
 
 
 _PENDING: list[tuple[int, Path]] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers.analysis import maps, peers, style
+from helpers.analysis import geo, peers, style
 from helpers.core import places
 from helpers.core.schema import POST_TYPES, REGIONS
 
@@ -77,9 +77,9 @@ def maps_chart(register: pd.DataFrame, countries: list[str], note: str):
     cols = min(3, len(countries))
     rows = -(-len(countries) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.0 * rows + 1.2), squeeze=False)
-    land = [(s.iso3, [r for r in (maps._simplify(r, 1.0) for r in s.rings
-                                  if abs(maps._area(r)) >= 4.0) if len(r) >= 4])
-            for s in maps.shapes()]
+    land = [(s.iso3, [r for r in (geo.simplify(r, 1.0) for r in s.rings
+                                  if abs(geo.ring_area(r)) >= 4.0) if len(r) >= 4])
+            for s in geo.shapes()]
     for ax, iso3 in zip(axes.flat, countries, strict=False):
         kinds = peers.network_map(register, iso3)
         paths = [MplPath.make_compound_path(*(MplPath(r, closed=True) for r in rings))
@@ -97,7 +97,7 @@ def maps_chart(register: pd.DataFrame, countries: list[str], note: str):
         ("subject", "the country"), ("resident", "a post there"),
         ("non-resident", "accredited from a post elsewhere"))], loc="lower right", ncol=3,
         fontsize=7, frameon=False)
-    style.finish(fig, "Each network on the map", note + " " + maps.data_credit())
+    style.finish(fig, "Each network on the map", note + " " + geo.data_credit())
     return fig
 
 

@@ -48,7 +48,9 @@ def _styles(values, palette) -> dict:
     return dict(zip(values, islice(cycle(palette), len(values)), strict=True))
 
 
-REGION_COLORS = _styles(REGIONS, [ORANGE, SKY, GREEN, BLUE, PURPLE, VERMILION, GREY])
+# regions far apart in hue (Americas blue, Europe reddish purple), grey kept for "unidentified"
+REGION_COLORS = _styles(REGIONS, [ORANGE, BLUE, GREEN, PURPLE, BLACK, VERMILION, SKY])
+UNIDENTIFIED_COLOR = GREY  # a partner the sources do not name, whatever its region
 # Okabe–Ito has seven colours strong enough for bars; post types go beyond with Paul Tol's
 # colour-blind-safe "muted" wine, olive and indigo
 POST_COLORS = {**_styles(POST_TYPES, [BLUE, SKY, GREEN, ORANGE, PURPLE, VERMILION, "#882255",
@@ -110,7 +112,7 @@ def finish(fig, title: str, note: str) -> None:
 
 # Margins are estimated from the labels' lengths instead of measured by tight_layout, which
 # lays out every text once more: half a second over a notebook of four charts (measured).
-_EM = 0.6 / 72  # inches per character per point of font size (DejaVu Sans, generous)
+_EM = EM = 0.6 / 72  # inches per character per point of font size (DejaVu Sans, generous)
 
 
 def _text_width(texts: list[str], size: float) -> float:
@@ -146,7 +148,8 @@ def _layout(fig, note_lines: int) -> None:
     row = sorted(axes, key=lambda ax: ax.get_position().x0)
     left = max(0.35, _yaxis_width(row[0]))
     right = max(0.3, _legend_width(row[-1]) + 0.1)
-    titles = max(ax.get_title().count("\n") + 1 if ax.get_title() else 0 for ax in axes)
+    titles = max(max(ax.get_title(loc).count("\n") + 1 if ax.get_title(loc) else 0
+                     for loc in ("center", "left")) for ax in axes)
     top = 0.55 + 0.2 * titles
     rotated = any(t.get_rotation() for ax in axes for t in ax.get_xticklabels())
     bottom = 0.2 + 0.13 * note_lines + (0.25 if len(axes[0].get_xticks()) else 0)
@@ -170,14 +173,6 @@ def empty(ax, message: str) -> None:
 
 def wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width))
-
-
-
-
-
-
-
-
 
 
 # Importing the style sets it: every chart and map is drawn in it, in a notebook or a test.

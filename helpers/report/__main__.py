@@ -12,6 +12,7 @@ from pathlib import Path
 
 from helpers.core import paths
 from helpers.core.exceptions import ConfigError, ProjectError, RunRefusedError
+from helpers.report import progress
 from helpers.report.config import CONFIG, DEFAULT_TIMEOUT, read_config
 from helpers.report.outdir import check_out, prepare_out, release_out
 from helpers.report.pool import SIGNALS, Interrupted, cpu_count, on_signal
@@ -93,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
           + ("" if failed else f"; {args.out / 'latest'} points at it"))
     for o in failed:
         print(f"failed: {o.name}: {o.error.splitlines()[0] if o.error else ''}")
+    if not args.quiet:  # --quiet (cron): the summary line only
+        print(progress.landing_line(final, args.out, len(failed)))
     return 1 if failed else 0
 
 

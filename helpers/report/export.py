@@ -15,7 +15,7 @@ import re
 from functools import cache
 from typing import Any
 
-from helpers.core import paths
+from helpers.core import paths, places
 from helpers.data import descriptor
 from helpers.data.descriptor import data_hash
 
@@ -32,6 +32,12 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 _NA_CELL = re.compile(r"<td>&lt;NA&gt;</td>")
+
+# Cells tagged so in the notebook (developer notes) are left out of the reports; outputs whose
+# metadata says ``"report": "omit"`` (the sources line the header already gives) too.
+REMOVE_TAG = "remove-in-report"
+OMIT = {"report": "omit"}
+_H1 = re.compile(r"(<h1 id=\"[^\"]*\">)(.*?)(<a class=\"anchor-link\")", re.DOTALL)
 
 
 @cache
@@ -115,6 +121,54 @@ def sources_html(sources: list[dict[str, str]] | str) -> str:
     return f"<ul class='sources'>{''.join(items)}</ul>"
 
 
+def for_readers(nb) -> None:
+    """Drop (in place) the cells tagged ``remove-in-report`` and the outputs marked
+    ``"report": "omit"``: developer notes stay in the notebook, out of the report."""
+    nb.cells = [c for c in nb.cells if REMOVE_TAG not in c.get("metadata", {}).get("tags", [])]
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell["outputs"] = [o for o in cell["outputs"]
+                               if o.get("metadata", {}).get("report") != OMIT["report"]]
+
+
+def question(nb, subject: str, partner: str = "") -> str:
+    """The notebook's question (its first heading) with the subject, and the partner of a
+    profile, named: "When did Peru's relations ... begin?"."""
+    text = ""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            match = re.search(r"^#\s+(.+)$", cell.get("source", ""), re.MULTILINE)
+            text = match.group(1).strip() if match else ""
+            break
+    return name_subject(text, subject, partner)
+
+
+def name_subject(text: str, subject: str, partner: str = "") -> str:
+    """"the subject country('s)" and, for a profile, "one partner" replaced by the names."""
+    if subject:
+        text = re.sub(r"\b[Tt]he subject country's", f"{subject}'s", text)
+        text = re.sub(r"\b[Tt]he subject country", subject, text)
+    if partner:
+        text = re.sub(r"\bone partner\b", partner, text)
+    return text
+
+
+def _title(nb, subject: str) -> str:
+    """The page's <title>: the question with the subject named, and what the job selects."""
+    report = nb.metadata.get("report", {})
+    parameters = dict(report.get("parameters") or {})
+    partner = places.name_of(str(parameters.pop("country"))) if "country" in parameters else ""
+    said = "; ".join(f"{k.replace('_', ' ')}: {readable(v)}" for k, v in sorted(parameters.items())
+                     if k != "output_dir")
+    title = question(nb, subject, partner) or str(report.get("job", "")) or "Report"
+    return f"{title}{f' ({said})' if said else ''} – foreign relations of {subject}"
+
+
+def _partner(nb) -> str:
+    country = (nb.metadata.get("report", {}).get("parameters") or {}).get("country")
+    return places.name_of(str(country)) if country else ""
+
+
 def _header(nb, run_id: str, sources: list[dict[str, str]], digest: str) -> str:
     e = html.escape
     report = nb.metadata.get("report", {})
@@ -129,6 +183,11 @@ def _header(nb, run_id: str, sources: list[dict[str, str]], digest: str) -> str:
         lines.append(f"<p>{'; '.join(what)}.</p>")
     if report:
         lines.append(_parameters_html(report.get("parameters") or {}))
+    subject = or_error(descriptor.subject)
+    if not isinstance(subject, str):
+        lines.append(f"<p>Subject: <b>{e(subject.name)}</b> ({e(subject.iso3)}, capital "
+                     f"{e(subject.capital)}). Every number is computed from the processed tables;"
+                     " every record carries its source file and line.</p>")
     lines.append(f"<p>Data package sha256 <code>{e(digest)}</code>.</p>")
     lines.append(f"<h2>Sources</h2>{sources_html(sources)}")
     lines.append("<!--report-toc-->")
@@ -205,6 +264,13 @@ def to_html(nb, hide_code: bool, run_id: str = "") -> str:
         "report_css": _asset("report.css"),
         "report_js": _asset("tables.js").replace("__MIN_ROWS__", str(TABLE_MIN_ROWS)),
     }
-    body, _ = exporter.from_notebook_node(copy.deepcopy(nb), resources=resources)
+    nb = copy.deepcopy(nb)
+    for_readers(nb)
+    subject = or_error(descriptor.subject)
+    name = "" if isinstance(subject, str) else subject.name
+    nb.metadata["title"] = _title(nb, name or "the subject country")
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = body.replace("<!--report-toc-->", _toc(body), 1)
+    body = _H1.sub(lambda m: m.group(1) + html.escape(name_subject(
+        html.unescape(m.group(2)), name, _partner(nb))) + m.group(3), body, count=1)
     return _NA_CELL.sub("<td></td>", body)

@@ -1,12 +1,11 @@
-"""``index.html``, the landing page: the dataset's headline figures, a card per report, failed jobs
-first, and the provenance. It holds no run id and no durations (they are in ``manifest.json``),
-so the same inputs give the same bytes.
+"""``index.html``, the landing page: findings first, the posts map, the reports by question (the
+country profiles by region, searchable), failed jobs first, and the provenance. It holds no run
+id and no durations (they are in ``manifest.json``), so the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
 import base64
-import io
 import json
 import platform
 import re
@@ -15,61 +14,75 @@ from typing import Any
 
 from markupsafe import Markup
 
-from helpers.core import paths, templates
+from helpers.core import paths, places, templates
 from helpers.core.exceptions import ProjectError
 from helpers.data import descriptor
 from helpers.data.descriptor import data_hash
 from helpers.report import changes as changes_module
-from helpers.report.export import load_sources, or_error, readable, sources_html
+from helpers.report.export import (
+    load_sources,
+    name_subject,
+    or_error,
+    readable,
+    sources_html,
+)
 from helpers.report.inputs import package_versions
 
-THUMBNAIL = (320, 200)  # the largest size of a card's thumbnail, in pixels
+MAP_FIGURE = ("02-mission-coverage", "posts-map.svg")  # the map of the landing page
 
 
-def _thumbnail(run_dir: Path, job: str) -> str:
-    """A data: URI of the job's first figure, downscaled; "" when it has none.
-
-    The first figure is the first SVG the notebook displays, matched to its saved file (see
-    :func:`_svg_key`); the
-    PNG beside that file is scaled down with Pillow and written without metadata, so the
-    same figure always gives the same bytes.
-    """
-    notebook = run_dir / f"{job}.ipynb"
-    figures = run_dir / "figures" / job
-    if not notebook.is_file() or not figures.is_dir():
-        return ""
-    try:
-        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    except (ValueError, KeyError):
-        return ""
-    first = next((o["data"]["image/svg+xml"] for c in cells if c.get("cell_type") == "code"
-                  for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})), None)
-    if first is None:
-        return ""
-    first = _svg_key("".join(first) if isinstance(first, list) else first)
-    png = next((svg.with_suffix(".png") for svg in sorted(figures.glob("*.svg"))
-                if _svg_key(svg.read_text(encoding="utf-8")) == first), None)
-    if png is None or not png.is_file():
-        return ""
-    from PIL import Image
-
-    with Image.open(png) as image:
-        small = image.convert("RGB")
-        small.thumbnail(THUMBNAIL, Image.Resampling.LANCZOS)
-        buf = io.BytesIO()
-        small.save(buf, format="PNG", optimize=False)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+def _posts_map(run_dir: Path, outcomes: list) -> str:
+    """A data: URI of the posts map of the coverage report run with its defaults (the whole
+    world, both directions); "" when the run has none."""
+    notebook, name = MAP_FIGURE
+    for o in outcomes:
+        path = run_dir / "figures" / o.name / name
+        if o.notebook == notebook and o.status == "ok" and not o.parameters and path.is_file():
+            return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode()
+    return ""
 
 
-def _svg_key(text: str) -> tuple:
-    """What identifies a matplotlib SVG however it was serialized: its viewBox and element ids.
+def findings(tables: dict | None = None, subject: str = "") -> list[str]:
+    """The headline numbers in sentences, computed from the processed tables: where the subject
+    has posts, which countries have posts serving it, the oldest and newest relations dated."""
+    from helpers.data import load
 
-    IPython re-serializes the SVG it displays (attribute order, prolog), so the displayed
-    figure and its file differ in bytes; matplotlib's ids are hashes of the drawing (fixed
-    salt) and keep their order.
-    """
-    box = re.search(r'viewBox="([^"]*)"', text)
-    return (box.group(1) if box else "", tuple(re.findall(r'\sid="([^"]+)"', text)))
+    if tables is None:
+        tables = {name: load.load(name, paths.PROCESSED) for name in ("relations", "missions")}
+    missions, relations = tables["missions"], tables["relations"]
+    open_posts = missions[missions["status"].astype(str) == "open"]
+    out = []
+    for direction, column, said in (
+            ("abroad", "accredited_to_iso3", f"{subject} has open posts serving {{n}} countries"),
+            ("inward", "sending_iso3", f"{{n}} countries have open posts serving {subject}")):
+        posts = open_posts[open_posts["direction"].astype(str) == direction]
+        if posts.empty:
+            continue
+        types = posts["post_type"].astype(str).value_counts()
+        kinds = ", ".join(f"{n} {_plural(t, n)}" for t, n in sorted(
+            types.items(), key=lambda kv: (-kv[1], kv[0])))
+        away = int((~posts["resident"].astype(bool)).sum())
+        out.append(said.format(n=posts[column].nunique()) + f": {kinds}"
+                   + (f" ({away} of them accredited from a third country)." if away else "."))
+    dated = relations.dropna(subset=["established"])
+    dated = dated[dated["partner"].notna()]
+    if len(dated):
+        ordered = dated.assign(key=dated["established"].astype(str)).sort_values(
+            ["key", "partner"], kind="stable")
+        first, last = ordered.iloc[0], ordered.iloc[-1]
+        out.append(f"The sources date relations with {len(dated)} partners; the oldest are "
+                   f"with {first['partner']} ({first['established']}), the newest with "
+                   f"{last['partner']} ({last['established']}).")
+    return out
+
+
+def _plural(word: str, n: int) -> str:
+    """"embassy" -> "embassies", "consulate-general" -> "consulates-general"."""
+    head, _, tail = word.partition("-general")
+    if n != 1:
+        head = head[:-1] + "ies" if head.endswith("y") else head + "s"
+    return (head + ("-general" if _ else "") + tail).replace("-", " ").replace(
+        " general", "-general")
 
 
 def headline_figures(tables: dict | None = None) -> list[tuple[str, list[tuple[str, int]]]]:
@@ -117,12 +130,18 @@ def _notebook_title(notebook: str) -> str:
     return ""
 
 
-def _card(run_dir: Path, o: Any) -> dict:
-    """What a report's card shows: its thumbnail, parameters, status and links."""
+def _card(o: Any, run_dir: Path) -> dict:
+    """What a report's entry shows: its name in words, parameters, status and links."""
     failed = o.status != "ok"
     reused = getattr(o, "reused_from", "") or ""
-    return dict(name=o.name, thumb="" if failed else _thumbnail(run_dir, o.name),
-                params=", ".join(f"{k}: {readable(v)}" for k, v in sorted(o.parameters.items())),
+    parameters = {k: v for k, v in o.parameters.items() if k != "output_dir"}
+    country = str(parameters.get("country", ""))
+    iso3 = places.country_of(country) or country
+    return dict(name=o.name, country=places.name_of(iso3) if country else "",
+                region=places.region_of(iso3) if country else "",
+                label=", ".join(readable(v) for _, v in sorted(parameters.items()))
+                or "every region, the notebook's defaults",
+                params=", ".join(f"{k}: {readable(v)}" for k, v in sorted(parameters.items())),
                 status="failed" if failed else ("reused" if reused else "executed"),
                 said=f"reused from {reused}" if reused else ("failed" if failed else "executed"),
                 error=o.error if failed else "", files=_files(run_dir, o.name))
@@ -140,24 +159,39 @@ def write_index(run_dir: Path, outcomes: list, hide_code: bool,
                 changes: changes_module.Listing | None = None) -> Path:
     """Write ``run_dir/index.html``, the landing page of a run; return its path.
 
-    ``outcomes`` are the runner's ``Outcome`` records (name, notebook, parameters, status,
-    error and, when present, ``reused_from``); ``changes`` lists what changed in the data since
-    the previous run. The page has no run id and no durations, so the same inputs give the
+    Findings first (sentences computed from the processed tables), the posts map, then the
+    reports grouped by the question their notebook answers, the country profiles named by
+    country, grouped by region and searchable; the processing counts and the provenance in the
+    footer. ``outcomes`` are the runner's ``Outcome`` records; ``changes`` lists what changed in
+    the data since the previous run. No run id and no durations, so the same inputs give the
     same bytes. Rendered from ``helpers/templates/landing/index.html.j2``.
     """
     run_dir = Path(run_dir)
+    subject = subject_name()
     failed = [o for o in outcomes if o.status != "ok"]
     figures = or_error(headline_figures)
-    groups = []
+    said = or_error(lambda: findings(subject=subject))
+    groups, profiles = [], {}
     for notebook in sorted(dict.fromkeys(o.notebook for o in outcomes if o.status == "ok")):
-        ok = [o for o in outcomes if o.notebook == notebook and o.status == "ok"]
-        groups.append((notebook, _notebook_title(notebook), [_card(run_dir, o) for o in ok]))
+        cards = [_card(o, run_dir) for o in outcomes if o.notebook == notebook and o.status == "ok"]
+        title = name_subject(_notebook_title(notebook), subject)
+        if all(c["country"] for c in cards):
+            for c in sorted(cards, key=lambda c: (c["region"], c["country"])):
+                profiles.setdefault(c["region"] or "other", []).append(c)
+            profiles_title = name_subject(_notebook_title(notebook), subject, "one partner")
+            groups.append((notebook, profiles_title, []))
+        else:
+            groups.append((notebook, title, cards))
     versions = {"python": platform.python_version(), **package_versions()}
     page = templates.render(
-        "landing/index.html.j2", subject=subject_name(), total=len(outcomes),
-        failed=[_card(run_dir, o) for o in failed], hide_code=hide_code, changes=changes,
+        "landing/index.html.j2", subject=subject, total=len(outcomes),
+        failed=[_card(o, run_dir) for o in failed], hide_code=hide_code, changes=changes,
+        findings=[] if isinstance(said, str) else said,
+        findings_error=said if isinstance(said, str) else "",
+        posts_map=_posts_map(run_dir, outcomes),
         figures=[] if isinstance(figures, str) else figures,
         figures_error=figures if isinstance(figures, str) else "", groups=groups,
+        profiles=sorted(profiles.items()),
         sources=Markup(sources_html(or_error(load_sources))), data_hash=data_hash(),
         versions=[(k, v or "not installed") for k, v in versions.items()])
     path = run_dir / "index.html"

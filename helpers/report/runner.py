@@ -33,6 +33,7 @@ from helpers.report.outdir import (
     take_snapshot,
 )
 from helpers.report.pool import SIGNALS, Pool, deliver_deferred, worker_count
+from helpers.report.progress import Progress
 from helpers.report.worker import PREWARM, Settings
 
 
@@ -88,7 +89,7 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
     previous = complete_runs(out)
     reusable, refused = ({}, {}) if force else find_reusable(previous, keys)
     outcomes: dict[str, Outcome] = {}
-    bar = _progress(len(jobs), quiet)
+    bar = Progress(len(jobs), quiet)
     for job in jobs:
         if job.name in reusable:
             source, report = reusable[job.name]
@@ -100,7 +101,7 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
                 for rel in report["files"]:
                     (tmp / rel).unlink(missing_ok=True)
                 continue
-            _report_line(bar, outcomes[job.name], quiet)
+            bar.job(outcomes[job.name])
     to_run = [job for job in jobs if job.name not in outcomes]
     if to_run:
         prewarm = PREWARM if any(j.path is None for j in to_run) else ""
@@ -110,7 +111,7 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
             def record(outcome: Outcome) -> None:
                 outcome.not_reused = refused.get(outcome.name, "")
                 outcomes[outcome.name] = outcome
-                _report_line(bar, outcome, quiet)
+                bar.job(outcome)
 
             pool.run(to_run, record)
             pool.finish()
@@ -140,26 +141,6 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
             if not quiet:
                 print(f"removed old run {out / name} (--keep {keep})")
     return final, ordered
-
-
-def _progress(total: int, quiet: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="job", disable=quiet or not sys.stderr.isatty(),
-                file=sys.stderr, dynamic_ncols=True)
-
-
-def _report_line(bar, o: Outcome, quiet: bool) -> None:
-    took = sum(o.seconds.values())
-    if o.reused_from:
-        line = f"reused {o.name:<28} from {o.reused_from}"
-    else:
-        line = f"{'ok    ' if o.status == 'ok' else 'FAILED'} {o.name:<28} {took:5.1f} s"
-    if o.status != "ok":
-        line += f"  {o.error.splitlines()[0] if o.error else ''}"
-    if not quiet or o.status != "ok":
-        bar.write(line, file=sys.stdout)
-    bar.update(1)
 
 
 def write_manifest(run_dir: Path, run_id: str, outcomes: list[Outcome], started: float,

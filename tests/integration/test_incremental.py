@@ -46,7 +46,7 @@ def test_unchanged_jobs_are_reused_byte_for_byte_and_force_runs_them_again(tmp_p
     assert runs == {"first": f"reused from {run1.name}", "second": f"reused from {run1.name}"}
     assert {r["reused_from"] for r in _manifest(run2)["reports"]} == {run1.name}
     index2 = (run2 / "index.html").read_text(encoding="utf-8")
-    assert f"<p class='status'>reused from {run1.name}</p>" in index2
+    assert f"<span class='status'>(reused from {run1.name})</span>" in index2
     assert _manifest(run2)["executed"] == 0
     assert not (run2 / "changes.html").exists()  # same data: nothing to list
     # a third run reuses the same files, still from the run that executed them: same index
@@ -60,7 +60,7 @@ def test_unchanged_jobs_are_reused_byte_for_byte_and_force_runs_them_again(tmp_p
     assert forced.returncode == 0, forced.stderr
     run3 = out / os.readlink(out / "latest")
     assert [r["run"] for r in _manifest(run3)["reports"]] == ["executed"]
-    assert "<p class='status'>executed</p>" in (run3 / "index.html").read_text(encoding="utf-8")
+    assert "(reused from" not in (run3 / "index.html").read_text(encoding="utf-8")
     assert filecmp.cmp(run1 / "first.ipynb", run3 / "first.ipynb", shallow=False)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import io
 import os
 import re
 import subprocess
@@ -146,7 +144,7 @@ def test_long_tables_get_the_inline_table_tools_and_na_never_shows(run_dir):
     page = (run_dir / "data-quality.html").read_text(encoding="utf-8")
     assert "querySelectorAll(\"table.dataframe\")" in page
     assert f"var MIN_ROWS = {export.TABLE_MIN_ROWS};" in page
-    assert "&lt;NA&gt;" not in page and "<td></td>" in page
+    assert "&lt;NA&gt;" not in page and re.search(r"<td[^>]*></td>", page)
 
 
 def test_a_missing_value_shows_as_an_empty_cell():
@@ -160,7 +158,7 @@ def test_a_missing_value_shows_as_an_empty_cell():
     nb.cells = [nbformat.v4.new_markdown_cell("# A table"), cell]
     assert "&lt;NA&gt;" in frame._repr_html_()  # what pandas gives
     page = export.to_html(nb, hide_code=True)
-    assert "&lt;NA&gt;" not in page and "<td></td>" in page
+    assert "&lt;NA&gt;" not in page and re.search(r"<td[^>]*></td>", page)
 
 
 # ---------------------------------------------------------------- escaping
@@ -222,42 +220,39 @@ def outcome(name, notebook, parameters=None, status="ok", error="", reused_from=
                            status=status, error=error, reused_from=reused_from)
 
 
-def test_the_index_shows_figures_cards_failures_first_and_provenance(run_dir, tmp_path):
+def test_the_index_opens_with_findings_then_reports_by_question_and_counts_last(run_dir,
+                                                                                tmp_path):
     import shutil
-
-    from PIL import Image
 
     run = tmp_path / "run"
     shutil.copytree(run_dir, run)
     outcomes = [outcome("trade-millions", "03-trade-figures", {"scale": "millions"},
                         reused_from="20260101T000000Z-1"),
                 outcome("coverage-europe", "02-mission-coverage", {"regions": ["Europe"]}),
+                outcome("profile-usa", "04-country-profile", {"country": "USA"}),
                 outcome("timeline-oceania", "01-relation-timeline", {"regions": ["Oceania"]},
                         status="failed", error="DataError: figures.csv is missing <here>")]
     listing = changes.listing("20260101T000000Z-1", {"Posts": [changes.Change(
         "post opened", "Peru has an embassy in <b>Accra</b>", "article.txt", "12")]})
     path = landing.write_index(run, outcomes, True, changes=listing)
     page = path.read_text(encoding="utf-8")
+    assert "<title>Foreign relations of Peru: findings and reports</title>" in page
     assert "Peru has an embassy in &lt;b&gt;Accra&lt;/b&gt;" in page  # source text stays text
-    assert page.index("id='changes'") < page.index("The dataset") < page.index(
-        "Failed reports (1)") < page.index(
-        "02-mission-coverage: How is the subject country represented")
+    first = landing.findings(subject="Peru")
+    assert first[0].startswith("Peru has open posts serving") and "embassies" in first[0]
+    assert page.index(first[0]) < page.index("Failed reports (1)") < page.index(
+        "How is Peru represented") < page.index("id='changes'") < page.index(
+        "How the dataset was processed")
     assert "DataError: figures.csv is missing &lt;here&gt;" in page
-    assert page.index("Failed reports") < page.index("timeline-oceania") < page.index(
-        "02-mission-coverage")
     assert "Partners by resolution" in page and "<td>unresolved</td><td class='n'>2</td>" in page
-    assert "<td>abroad: embassy</td>" in page and "Events" in page
-    assert "regions: Europe" in page and "scale: millions" in page
-    assert "<p class='status'>reused from 20260101T000000Z-1</p>" in page
-    assert "<p class='status'>executed</p>" in page and run_dir.name not in page
+    assert ">Europe</a>" in page and ">millions</a>" in page
+    assert ">United States</a>" in page and "data-region='Americas'" in page  # by country
+    assert "(reused from 20260101T000000Z-1)" in page and run_dir.name not in page
+    assert "profile-usa</a>" not in page
     for source in export.load_sources():
         assert source["licence"] in page
     assert descriptor.data_hash() in page and f"pandas {pd.__version__}" in page
-    thumbs = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
-    assert len(thumbs) == 2  # the failed job shows its error, not a figure
-    for data in thumbs:
-        with Image.open(io.BytesIO(base64.b64decode(data))) as image:
-            assert image.width <= landing.THUMBNAIL[0] and image.height <= landing.THUMBNAIL[1]
+    assert "data:image/png" not in page  # no thumbnails too small to read
     assert refs_leaving(page) == []
 
 
@@ -271,15 +266,22 @@ def test_the_index_is_byte_identical_for_the_same_inputs(run_dir, tmp_path):
     assert landing.write_index(again, outcomes, True).read_bytes() == first
 
 
-def test_the_first_figure_is_the_thumbnail(run_dir):
-    from PIL import Image
+def test_the_index_shows_the_world_map_of_the_coverage_report_run_with_its_defaults(
+        run_dir, tmp_path):
+    import shutil
 
-    uri = landing._thumbnail(run_dir, "trade-millions")
-    with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as thumb, \
-            Image.open(run_dir / "figures" / "trade-millions" / "trade-2009-2016.png") as full:
-        assert thumb.width == landing.THUMBNAIL[0] or thumb.height == landing.THUMBNAIL[1]
-        assert abs(thumb.width / thumb.height - full.width / full.height) < 0.02
-    assert landing._thumbnail(run_dir, "no-such-job") == ""
+    run = tmp_path / "run"
+    shutil.copytree(run_dir, run)
+    (run / "figures" / "coverage").mkdir()
+    shutil.copy(run / "figures" / "coverage-europe" / "posts-map.svg",
+                run / "figures" / "coverage" / "posts-map.svg")
+    europe = outcome("coverage-europe", "02-mission-coverage", {"regions": ["Europe"]})
+    page = landing.write_index(run, [europe], True).read_text(encoding="utf-8")
+    assert "Where the posts are" not in page  # only the world view, never a region's
+    world = outcome("coverage", "02-mission-coverage")
+    page = landing.write_index(run, [europe, world], True).read_text(encoding="utf-8")
+    assert "Where the posts are" in page and 'src="data:image/svg+xml;base64,' in page
+    assert re.search(r'<img class=\'map\' src="[^"]+" alt="World map in two panels', page)
 
 
 def test_the_contents_nest_subsections_under_their_section():

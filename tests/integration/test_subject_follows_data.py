@@ -115,4 +115,4 @@ def test_the_report_runner_reads_another_build_and_titles_its_index(chile_build,
     assert [n for n in names if n.startswith("profile-")] == [
         "profile-arg", "profile-bol", "profile-bra", "profile-per"]
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "<h1>Foreign relations of Chile: reports</h1>" in index
+    assert "<h1>Foreign relations of Chile</h1>" in index

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from helpers.analysis import compute, maps, outputs, style
+from helpers.analysis import compute, geo, maps, outputs
 from helpers.core import paths
 from helpers.core.exceptions import DataError, ParameterError
 
@@ -68,21 +68,18 @@ def _svg(fig) -> bytes:
     return buf.getvalue().encode()
 
 
-def _markers(ax) -> dict[str, pd.DataFrame]:
-    """The scatter layers by marker direction: offsets, sizes and face colours."""
-    out = {}
-    for collection in ax.collections[1:]:  # the first collection is the land
-        offsets = collection.get_offsets()
-        direction = "abroad" if len(collection.get_paths()[0].vertices) > 5 else "inward"
-        out[direction] = pd.DataFrame({
-            "lon": offsets[:, 0], "lat": offsets[:, 1], "size": collection.get_sizes(),
-            "color": [to_hex(c) for c in collection.get_facecolors()]})
-    return out
+def _markers(ax) -> pd.DataFrame:
+    """The city circles of a panel: projected offsets, sizes and face colours."""
+    frames = [pd.DataFrame({"x": c.get_offsets()[:, 0], "y": c.get_offsets()[:, 1],
+                            "size": c.get_sizes(),
+                            "color": [to_hex(f) for f in c.get_facecolors()]})
+              for c in ax.collections[1:]]  # the first collection is the land
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _at(frame: pd.DataFrame, lon: float, lat: float) -> pd.DataFrame:
-    return frame[np.isclose(frame["lon"], lon, atol=0.01) & np.isclose(frame["lat"], lat,
-                                                                        atol=0.01)]
+    x, y = maps.project([lon], [lat])
+    return frame[np.isclose(frame["x"], x[0], atol=1) & np.isclose(frame["y"], y[0], atol=1)]
 
 
 # ---------------------------------------------------------------- placing
@@ -138,53 +135,71 @@ def test_the_csv_behind_the_figure_lists_every_post(small, tmp_path):
 # ---------------------------------------------------------------- drawing
 
 
-def test_markers_are_sized_by_the_number_of_posts_and_coloured_by_type(small):
+def test_posts_abroad_and_posts_received_are_two_panels_sized_by_the_number_of_posts(small):
     table = maps.place_posts(small)
     fig = maps.draw_posts_map(table, "Chile", "Source: notes.", highlight=["CHL"])
-    markers = _markers(fig.axes[0])
+    abroad, inward = fig.axes[0], fig.axes[1]
+    assert "posts abroad" in abroad.get_title("left")
+    assert "serving Chile" in inward.get_title("left")
     lima = table[table["city"] == "Lima"].iloc[0]
-    santiago = table[table["city"] == "Santiago"].iloc[0]
-    mendoza = table[table["city"] == "Mendoza"].iloc[0]
     sofia = table[table["city"] == "Sofia"].iloc[0]
-    at_lima = _at(markers["abroad"], lima["longitude"], lima["latitude"])
-    assert list(at_lima["size"]) == [2 * maps.AREA_PER_POST]  # two embassies in one city
-    assert list(at_lima["color"]) == [style.POST_COLORS["embassy"].lower()]
-    at_mendoza = _at(markers["abroad"], mendoza["longitude"], mendoza["latitude"])
-    assert list(at_mendoza["size"]) == [maps.AREA_PER_POST]
-    assert list(at_mendoza["color"]) == [style.POST_COLORS["consulate-general"].lower()]
-    at_sofia = _at(markers["abroad"], sofia["longitude"], sofia["latitude"])
-    assert list(at_sofia["color"]) == [style.POST_COLORS["closed"].lower()]
-    at_santiago = _at(markers["inward"], santiago["longitude"], santiago["latitude"])
-    assert list(at_santiago["size"]) == [2 * maps.AREA_PER_POST]
+    mendoza = table[table["city"] == "Mendoza"].iloc[0]
+    markers = _markers(abroad)
+    assert list(_at(markers, lima["longitude"], lima["latitude"])["size"]) == [
+        2 * maps.AREA_PER_POST]  # two embassies in one city
+    assert list(_at(markers, mendoza["longitude"], mendoza["latitude"])["size"]) == [
+        maps.AREA_PER_POST]
+    assert list(_at(markers, sofia["longitude"], sofia["latitude"])["color"]) == ["#ffffff"]
+    # the posts in Santiago are in Chile itself: drawn in the inset, not over Chile
+    santiago = table[table["city"] == "Santiago"].iloc[0]
+    assert _at(_markers(inward), santiago["longitude"], santiago["latitude"]).empty
+    inset = inward.child_axes[0]
+    assert "In Chile" in inset.get_title()
+    assert any("Santiago: 2" in t.get_text() for t in inset.texts)
     plt.close(fig)
 
 
-def test_accreditation_is_a_line_from_the_hub_city_to_the_country_served(small):
-    table = maps.place_posts(small).set_index("line")
-    fig = maps.draw_posts_map(table.reset_index(), "Chile", "Source: notes.")
-    lines = [line.get_xydata() for line in fig.axes[0].lines if line.get_linestyle() == "--"]
-    ends = {(tuple(np.round(a[0], 2)), tuple(np.round(a[1], 2))) for a in lines}
-    for hub, served in ((2, 2), (9, 9)):
-        start = (round(table.loc[hub, "longitude"], 2), round(table.loc[hub, "latitude"], 2))
-        end = (round(table.loc[served, "served_longitude"], 2),
-               round(table.loc[served, "served_latitude"], 2))
-        assert (start, end) in ends
-    assert len(lines) == 2  # resident posts draw no line
+def test_countries_are_shaded_by_the_kind_of_presence(small):
+    table = maps.place_posts(small)
+    abroad = maps.presence(table, "abroad")
+    assert abroad["PER"] == "resident embassy"
+    assert abroad["BOL"] == "non-resident accreditation"  # from Lima
+    assert abroad["ARG"] == "other resident post"  # a consulate-general in Mendoza
+    assert "BGR" not in abroad  # closed
+    assert maps.presence(table, "inward")["GHA"] == "non-resident accreditation"
+
+
+def test_the_map_has_no_degree_ticks_and_an_equal_area_projection(small):
+    fig = maps.draw_posts_map(maps.place_posts(small), "Chile", "Source: notes.")
+    assert all(not ax.get_xticks().size and not ax.get_yticks().size for ax in fig.axes)
+    note = " ".join(t.get_text().replace("\n", " ") for t in fig.texts)
+    assert "Equal Earth projection" in note and "pyproj" in note
+    plt.close(fig)
+
+
+def test_hub_cities_are_named(small):
+    table = maps.place_posts(small)
+    fig = maps.draw_posts_map(table, "Chile", "Source: notes.")
+    names = {t.get_text() for ax in fig.axes for t in ax.texts}
+    assert "Brasília" in names  # Ghana's post serving Chile
     plt.close(fig)
 
 
 def test_the_region_filter_zooms_to_the_region(small):
     table = maps.place_posts(small)
     world = maps.draw_posts_map(table, "Chile", "Source: notes.")
-    assert world.axes[0].get_xlim() == (-180, 180)
+    assert world.axes[0].get_xlim() == maps.extent(maps.WORLD)[:2]
     europe = maps.draw_posts_map(table, "Chile", "Source: notes.", regions=["Europe"])
     west, east = europe.axes[0].get_xlim()
     south, north = europe.axes[0].get_ylim()
     sofia = table[table["city"] == "Sofia"].iloc[0]
-    assert west < sofia["longitude"] < east and south < sofia["latitude"] < north
-    assert east - west < 60 and -80 < west and south > 20  # Europe, not the Americas
+    x, y = maps.project([sofia["longitude"]], [sofia["latitude"]])
+    assert west < x[0] < east and south < y[0] < north
+    lima_x, _ = maps.project([-77.0], [-12.0])
+    assert not west < lima_x[0] < east  # Europe, not the Americas
     texts = [t.get_text() for t in europe.axes[0].texts]
-    assert any("outside this view: 6 post(s) in 4 cities" in t for t in texts), texts
+    outside = "outside this view: 3 post(s) in 2 cities (Lima, Mendoza)"
+    assert any(outside in t for t in texts), texts
     plt.close(world)
     plt.close(europe)
 
@@ -243,7 +258,7 @@ def test_the_map_is_drawn_with_the_network_cut(small, monkeypatch):
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     maps.shapes.cache_clear()
-    maps._shape_index.cache_clear()
+    geo._shape_index.cache_clear()
     maps.locate_country.cache_clear()
     svg = _svg(maps.draw_posts_map(maps.place_posts(small), "Chile", "Source: notes."))
     assert b"<svg" in svg
@@ -259,7 +274,7 @@ def test_a_missing_boundary_file_says_where_it_belongs(tmp_path, monkeypatch):
 def test_a_damaged_boundary_file_is_a_data_error_naming_the_file(tmp_path, monkeypatch):
     broken = tmp_path / "naturalearth_lowres.shp"
     broken.write_bytes(b"not a shapefile")
-    monkeypatch.setattr(maps, "boundaries_path", lambda: broken)
+    monkeypatch.setattr(geo, "boundaries_path", lambda: broken)
     maps.shapes.cache_clear()
     try:
         with pytest.raises(DataError, match="naturalearth_lowres.shp: cannot read"):
@@ -271,7 +286,7 @@ def test_a_damaged_boundary_file_is_a_data_error_naming_the_file(tmp_path, monke
 # ---------------------------------------------------------------- the real tables
 
 
-def test_every_real_post_is_placed_and_every_hub_has_its_line(real):
+def test_every_real_post_is_placed_and_every_hub_reaches_the_country_it_serves(real):
     missions, _relations, _sources = real
     table = maps.place_posts(missions)
     assert len(table) == len(missions)
@@ -279,10 +294,6 @@ def test_every_real_post_is_placed_and_every_hub_has_its_line(real):
     hubs = table[table["served_iso3"] != ""]
     assert len(hubs) == int((~missions["resident"].astype(bool)).sum())
     assert hubs[["served_longitude", "served_latitude"]].notna().all().all()
-    fig = maps.draw_posts_map(table, "Peru", "Source: test.")
-    dashed = [line for line in fig.axes[0].lines if line.get_linestyle() == "--"]
-    assert len(dashed) == len(hubs.drop_duplicates(["city", "served_iso3", "post_type"]))
-    plt.close(fig)
 
 
 def test_a_real_region_view_holds_its_posts_and_leaves_lima_out(real):
@@ -294,10 +305,12 @@ def test_a_real_region_view_holds_its_posts_and_leaves_lima_out(real):
     west, east = fig.axes[0].get_xlim()
     south, north = fig.axes[0].get_ylim()
     madrid = table[table["city"] == "Madrid"].iloc[0]
-    assert west < madrid["longitude"] < east and south < madrid["latitude"] < north
-    assert not west < -77 < east  # Lima (the partners' posts in Peru) is outside the view
+    x, y = maps.project([madrid["longitude"]], [madrid["latitude"]])
+    assert west < x[0] < east and south < y[0] < north
+    lima_x, _ = maps.project([-77.0], [-12.0])
+    assert not west < lima_x[0] < east  # Lima (the partners' posts in Peru) is in the inset
     svg = _svg(fig)
-    assert len(svg) < 120_000  # stored inline in the notebook
+    assert len(svg) < 130_000  # stored inline in the notebook (the register adds posts)
 
 
 def test_the_world_map_of_every_real_post_stays_small(real):

@@ -14,7 +14,7 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.analysis import compute, maps, outputs, profile, quality, trade
+from helpers.analysis import compute, geo, outputs, profile, quality, trade
 from helpers.core import paths, places
 from helpers.report import export
 
@@ -106,12 +106,11 @@ def nullable() -> pd.DataFrame:
                          "share": pd.array([0.5, None], dtype="Float64")})
 
 
-def test_a_table_shows_missing_values_as_empty_cells_in_pandas_own_html():
+def test_a_table_shows_missing_values_as_empty_cells():
     frame = nullable()
     html = outputs.table_html(frame)
-    assert "&lt;NA&gt;" not in html and html.count("<td></td>") == 3
-    assert html.replace("<td></td>", "<td>&lt;NA&gt;</td>") == frame._repr_html_()
-    assert '<table border="1" class="dataframe">' in html
+    assert "&lt;NA&gt;" not in html and len(re.findall(r"<td[^>]*></td>", html)) == 3
+    assert '<table class="dataframe' in html  # the reports' table script finds it
     assert "<NA>" in repr(frame)  # the plain-text repr stays pandas' own
 
 
@@ -124,7 +123,7 @@ def test_the_kernel_displays_tables_without_na():
         data, _ = shell.display_formatter.format(nullable())
     finally:
         InteractiveShell.clear_instance()
-    assert "&lt;NA&gt;" not in data["text/html"] and "<td>Lima</td>" in data["text/html"]
+    assert "&lt;NA&gt;" not in data["text/html"] and ">Lima</td>" in data["text/html"]
     assert "<NA>" in data["text/plain"]
 
 
@@ -143,19 +142,19 @@ def test_the_map_places_cities_from_the_builds_geonames_cache_and_survives_damag
         tmp_path, monkeypatch):
     """The map's city index reads the compact GeoNames cache the build keeps; a cut-short
     cache is rebuilt and gives the same index."""
-    built = maps._city_index()
+    built = geo._city_index()
     assert built[("Lima", "PER")] == pytest.approx((-77.03, -12.04), abs=0.05)
     monkeypatch.setattr(places, "GEONAMES_CACHE", tmp_path / "geonames")
-    clear = (places._geonames, places._cities_by_name, places.city_candidates, maps._city_index)
+    clear = (places._geonames, places._cities_by_name, places.city_candidates, geo._city_index)
     for fn in clear:
         fn.cache_clear()
     try:
-        assert maps._city_index() == built  # cache written
+        assert geo._city_index() == built  # cache written
         (cached,) = (tmp_path / "geonames").glob("places-cities-*.json")
         cached.write_text('[["1", 1, "Lima"', encoding="utf-8")  # cut short
         for fn in clear:
             fn.cache_clear()
-        assert maps._city_index() == built and json.loads(cached.read_text("utf-8"))
+        assert geo._city_index() == built and json.loads(cached.read_text("utf-8"))
     finally:
         for fn in clear:
             fn.cache_clear()

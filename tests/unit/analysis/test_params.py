@@ -136,4 +136,4 @@ def test_a_notebook_path_outside_notebooks_is_refused(tmp_path, notebook):
 
 def test_the_index_title_takes_the_subject_of_the_build(tmp_path):
     page = landing.write_index(tmp_path, [], hide_code=True).read_text(encoding="utf-8")
-    assert f"<h1>Foreign relations of {descriptor.subject().name}: reports</h1>" in page
+    assert f"<h1>Foreign relations of {descriptor.subject().name}</h1>" in page

@@ -39,3 +39,11 @@ def test_a_value_added_to_a_vocabulary_gets_a_style_without_editing_the_style(mo
 def test_the_precision_colours_run_from_the_finest_date_to_none():
     assert list(style.PRECISION_COLORS) == [*reversed(schema.PRECISIONS), "none"]
     assert style.PRECISION_COLORS["none"] == style.NONE_COLOR
+
+
+def test_americas_and_europe_are_drawn_in_clearly_different_colours():
+    from matplotlib.colors import to_rgb
+
+    a, e = (to_rgb(style.REGION_COLORS[r]) for r in ("Americas", "Europe"))
+    assert sum(abs(x - y) for x, y in zip(a, e, strict=True)) > 0.6
+    assert style.UNIDENTIFIED_COLOR not in style.REGION_COLORS.values()
