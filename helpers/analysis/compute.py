@@ -13,7 +13,7 @@ import pandas as pd
 
 from helpers.core import places
 from helpers.core.claims import parse_claims
-from helpers.core.schema import POST_TYPES, REGIONS
+from helpers.core.schema import POST_TYPES, RELATION_REGIONS
 from helpers.core.text import escape_md
 
 UNIDENTIFIED = "(unidentified)"
@@ -80,10 +80,10 @@ def undated(relations: pd.DataFrame, regions: list[str], start: int, end: int):
 def cumulative(dated: pd.DataFrame) -> pd.DataFrame:
     """Cumulative count of established relations per region, by year (one row per year)."""
     if dated.empty:
-        return pd.DataFrame(columns=["year", *REGIONS])
+        return pd.DataFrame(columns=["year", *RELATION_REGIONS])
     years = dated["established"].str.slice(0, 4).astype(int)
     table = pd.crosstab(years, dated["region"].astype(str)).sort_index().cumsum()
-    table = table.reindex(columns=[r for r in REGIONS if r in table.columns])
+    table = table.reindex(columns=[r for r in RELATION_REGIONS if r in table.columns])
     table.index.name = "year"
     return table.reset_index()
 
@@ -122,7 +122,7 @@ def select_missions(missions: pd.DataFrame, relations: pd.DataFrame, regions: li
     region = relations.dropna(subset=["iso3"]).drop_duplicates("iso3").set_index("iso3")[
         "region"]
     m = missions.assign(region=missions["partner_iso3"].map(region).astype(
-        pd.CategoricalDtype(list(REGIONS), ordered=True)))
+        pd.CategoricalDtype(list(RELATION_REGIONS), ordered=True)))
     m = select_regions(m, regions)
     if direction != "both":
         m = m[m["direction"] == ("abroad" if direction == "abroad" else "inward")]
@@ -138,7 +138,7 @@ def posts_by_region(missions: pd.DataFrame, direction: str) -> pd.DataFrame:
     m = missions[missions["direction"] == direction]
     kind = m["post_type"].astype(str).where(m["status"] == "open", "closed")
     table = pd.crosstab(m["region"], kind).reindex(
-        index=list(REGIONS), columns=[*POST_TYPES, "closed"], fill_value=0)
+        index=list(RELATION_REGIONS), columns=[*POST_TYPES, "closed"], fill_value=0)
     table.index.name = "region"
     return table
 
@@ -178,7 +178,7 @@ def coverage_shares(cov: pd.DataFrame, side: str) -> pd.DataFrame:
     """Share (0–1) of listed partners per region at each coverage level, for one side."""
     table = pd.crosstab(cov["region"], cov[side], normalize="index").reindex(
         columns=list(COVERAGE_LEVELS), fill_value=0.0)
-    table = table.reindex([r for r in REGIONS if r in table.index])
+    table = table.reindex([r for r in RELATION_REGIONS if r in table.index])
     table.index.name = "region"
     return table
 

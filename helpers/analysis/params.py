@@ -27,7 +27,7 @@ from typing import Any
 
 from helpers.core import paths, schema
 from helpers.core.exceptions import ParameterError
-from helpers.core.schema import EVENT_KINDS, POST_TYPES, REGIONS
+from helpers.core.schema import EVENT_KINDS, POST_TYPES, RELATION_REGIONS
 from helpers.data import descriptor
 
 DIRECTIONS = (*schema.DIRECTIONS, "both")  # a parameter may ask for both sides at once
@@ -109,14 +109,15 @@ _OUTPUT_DIR = Rule(check=writable_folder)
 _YEAR = Rule(minimum=1500, maximum=2100)
 
 RULES: dict[str, dict[str, Rule]] = {
-    "01-relation-timeline": {"regions": Rule(REGIONS), "start_year": _YEAR, "end_year": _YEAR,
-                             "event_kinds": Rule(EVENT_KINDS), "output_dir": _OUTPUT_DIR},
-    "02-mission-coverage": {"regions": Rule(REGIONS), "direction": Rule(DIRECTIONS),
+    "01-relation-timeline": {"regions": Rule(RELATION_REGIONS), "start_year": _YEAR,
+                             "end_year": _YEAR, "event_kinds": Rule(EVENT_KINDS),
+                             "output_dir": _OUTPUT_DIR},
+    "02-mission-coverage": {"regions": Rule(RELATION_REGIONS), "direction": Rule(DIRECTIONS),
                             "post_types": Rule(POST_TYPES), "output_dir": _OUTPUT_DIR},
     "03-trade-figures": {"indicators": Rule(_trade_indicators), "scale": Rule(SCALES),
                          "output_dir": _OUTPUT_DIR},
     "04-country-profile": {"country": Rule(check=_partner_country), "output_dir": _OUTPUT_DIR},
-    "05-data-quality": {"sources": Rule(_source_files), "regions": Rule(REGIONS),
+    "05-data-quality": {"sources": Rule(_source_files), "regions": Rule(RELATION_REGIONS),
                         "output_dir": _OUTPUT_DIR},
     "06-peer-comparison": {"countries": Rule(check=_peer_countries), "output_dir": _OUTPUT_DIR},
 }

@@ -19,6 +19,7 @@ from helpers.core.schema import (
     DECISION_KINDS,
     PRECISIONS,
     REGIONS,
+    RELATION_REGIONS,
     STATEMENT_STATUSES,
     STRUCTURED_KINDS,
 )
@@ -63,7 +64,7 @@ def select(frame: pd.DataFrame, sources: list[str], regions: list[str]) -> pd.Da
 
 def area_order(areas: pd.Series) -> list[str]:
     present = set(areas)
-    return [a for a in (*REGIONS, OUTSIDE, UNKNOWN) if a in present]
+    return [a for a in (*RELATION_REGIONS, OUTSIDE, UNKNOWN) if a in present]
 
 
 # ---------------------------------------------------------------- statements
@@ -128,7 +129,7 @@ def precision_table(relations: pd.DataFrame) -> pd.DataFrame:
     level = relations["established_precision"].astype("string").fillna("none")
     table = pd.crosstab(relations["region"].astype(str), level).reindex(
         columns=list(PRECISION_LEVELS), fill_value=0)
-    table = table.reindex([r for r in REGIONS if r in table.index])
+    table = table.reindex([r for r in RELATION_REGIONS if r in table.index])
     table["rows"] = table.sum(axis=1)
     table.index.name, table.columns.name = "region", None
     return table.reset_index()

@@ -28,7 +28,7 @@ from helpers.core.schema import (  # noqa: E402
     EVENT_KINDS,
     POST_TYPES,
     PRECISIONS,
-    REGIONS,
+    RELATION_REGIONS,
     STATEMENT_STATUSES,
 )
 
@@ -49,7 +49,7 @@ def _styles(values, palette) -> dict:
 
 
 # regions far apart in hue (Americas blue, Europe reddish purple), grey kept for "unidentified"
-REGION_COLORS = _styles(REGIONS, [ORANGE, BLUE, GREEN, PURPLE, BLACK, VERMILION, SKY])
+REGION_COLORS = _styles(RELATION_REGIONS, [ORANGE, BLUE, GREEN, PURPLE, BLACK, SKY, VERMILION])
 UNIDENTIFIED_COLOR = GREY  # a partner the sources do not name, whatever its region
 # Okabe–Ito has seven colours strong enough for bars; post types go beyond with Paul Tol's
 # colour-blind-safe "muted" wine, olive and indigo
@@ -69,7 +69,7 @@ DIRECTION_COLORS = _styles(DIRECTIONS, [VERMILION, BLUE])
 COW_LABELS = {code: f"{rank} ({code})" for rank, code in sorted(COW_CODES.items(),
                                                                  key=lambda x: x[1])}
 # every style map with the vocabulary it covers (tests/unit/analysis/test_style.py)
-STYLE_MAPS = {"REGION_COLORS": (REGION_COLORS, REGIONS),
+STYLE_MAPS = {"REGION_COLORS": (REGION_COLORS, RELATION_REGIONS),
               "POST_COLORS": (POST_COLORS, POST_TYPES),
               "LEVEL_COLORS": (LEVEL_COLORS, COVERAGE_LEVELS),
               "KIND_MARKERS": (KIND_MARKERS, EVENT_KINDS),

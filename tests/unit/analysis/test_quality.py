@@ -259,7 +259,7 @@ def test_quality_of_two_regions(tmp_path):
      "foreign_relations_of_peru.txt, us_chiefs_of_mission_peru_pocom.xml, "
      "us_recognition_relations_peru_rdcr.xml, us_relations_with_peru_2018.txt"),
     ({"regions": ["Antarctica"]}, "05-data-quality: parameter 'regions': region 'Antarctica' is "
-     "not one of: Africa, Americas, Asia, Europe, Oceania"),
+     "not one of: Africa, Americas, Asia, Europe, Oceania, unknown"),
     ({"regions": "Asia", "colour": "red"}, "05-data-quality: unknown parameter 'colour'; its "
      "parameters are: sources, regions, output_dir"),
 ])
