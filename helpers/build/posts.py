@@ -37,11 +37,17 @@ _ACCREDITED = re.compile(
     r"^(?P<actor>.+?)\s+(?:is|are)\s+(?:accredited|represented)\s+(?:to|in)\s+(?P<target>[^,]+?),?"
     r"\s+(?:from|through|by)\s+(?P<rest>.+)$"
 )
+# "established" and "set up" are verbs of posts only when a post follows ("set up its embassy")
+_FOUNDED = (r"(?:established|set\s+up)(?=\s+(?:its|their|an?|the)\s+(?:first\s+|new\s+)?"
+            r"(?i:honorary\s+)?(?i:embass|consul|high\s+commission|trade|liaison|representative))")
 _HAS = re.compile(r"^(?P<actor>.+?)\s+(?:has\s+|have\s+)?(?P<verb>has|have|maintains|re-?opened|"
-                  r"opened|closed|suspended)\s+(?P<rest>.+)$")
+                  rf"opened|closed|suspended|{_FOUNDED})\s+(?P<rest>.+)$")
+# the words between a list of subjects and its verb ("... and the United States all have")
+_QUANTIFIER = re.compile(r"\s+(?:all|both|each|also|too)$")
+_GOVERNMENT = re.compile(r"^(?:the\s+)?government\s+of\s+|\s+government$", re.IGNORECASE)
 # the post's status after the verb, for verbs that change it
 _STATUS_OF = {"closed": "closed", "suspended": "suspended", "opened": "open", "reopened": "open",
-              "re-opened": "open"}
+              "re-opened": "open", "established": "open", "set up": "open"}
 _THERE_IS = re.compile(r"^There\s+(?:is|are)\s+(?P<rest>.+)$")
 _NEGATIVE = re.compile(r"\bdoes not have an? (?:accreditation|embassy|mission)\b")
 _LEADING_DATE = re.compile(r"^(?:In|On|Since)\s+[^,]*\d{4},\s*")
@@ -125,8 +131,52 @@ def _posts(rest: str) -> list[PostMention]:
     return out
 
 
+def _actors(phrase: str) -> list[str]:
+    """The sending countries of a post verb's subject, as ISO3.
+
+    One country ("The U.S. Government"); a list of countries ("France, Germany, and the United
+    States all"), each; the country opening a subject whose verb is coordinated with an earlier
+    one ("The U.S. Government recognized Y in 1987 and [established ...]"); else the country
+    written right before the verb ("Australia and Ecuador both maintain relations and Ecuador
+    [maintains ...]"). None of these: no actor.
+    """
+    phrase = _GOVERNMENT.sub("", _QUANTIFIER.sub("", phrase.strip()))
+    one = places.country_of(phrase)
+    if one:
+        return [one]
+    items = [x for part in re.split(r"\s*,\s*(?:and\s+)?", phrase)
+             for x in ([part] if places.country_of(part) else re.split(r"\s+and\s+", part))]
+    listed = [places.country_of(x) for x in items if x]
+    if len(listed) > 1 and all(listed):
+        return list(dict.fromkeys(listed))
+    named = places.find_countries(phrase)
+    if not named:
+        return []
+    if phrase.endswith(" and") and re.fullmatch(r"(?:The\s+)?", phrase[:named[0].start]):
+        opening = phrase[named[0].start:]
+        rest = opening[named[0].end - named[0].start:]
+        if re.match(r"\s+(?i:government)\b|\s+[a-z]", rest):
+            return [named[0].iso3]
+    if named[-1].end == len(phrase):
+        return [named[-1].iso3]
+    return []
+
+
+def parse_missions(text: str) -> list[MissionStatement]:
+    """Read a statement about diplomatic posts: one ``MissionStatement`` per sending country
+    ("France and Germany have embassies in Tbilisi" gives two), none when it states no post."""
+    found = parse_mission(text)
+    if found is None or found.negative or found.target is not None:
+        return [found] if found else []
+    m = _HAS.match(_LEADING_DATE.sub("", text.rstrip(". ")))
+    actors = _actors(m.group("actor")) if m else [found.actor]
+    return [found] + [MissionStatement(a, None, found.posts, found.status, found.status_year)
+                      for a in actors if a != found.actor]
+
+
 def parse_mission(text: str) -> MissionStatement | None:
-    """Read a statement about diplomatic posts, or return None if it states none.
+    """Read a statement about diplomatic posts, or return None if it states none; of several
+    sending countries, the first (``parse_missions`` gives each).
 
     >>> parse_mission("Ghana is accredited to Peru from its embassy in Brasília, Brazil.").target
     'PER'
@@ -153,13 +203,14 @@ def parse_mission(text: str) -> MissionStatement | None:
     m = _HAS.match(sentence)
     if not m or not _POST.search(m.group("rest")):
         return None
-    actor = places.country_of(m.group("actor"))
-    if not actor:
+    actors = _actors(m.group("actor"))
+    if not actors:
         return None
+    actor = actors[0]
     posts = _posts(m.group("rest"))
     if not posts:
         return None
-    verb = m.group("verb")
+    verb = re.sub(r"\s+", " ", m.group("verb"))
     status = _STATUS_OF.get(verb, "open")
     year = None
     if verb in _STATUS_OF:

@@ -22,7 +22,7 @@ from helpers.build.memberships import (
     parse_memberships,
 )
 from helpers.build.partners import row_region
-from helpers.build.posts import parse_mission
+from helpers.build.posts import parse_missions
 from helpers.build.statements import Statement, TableRow
 from helpers.core import places
 from helpers.core.schema import PRECISION_RANK
@@ -50,10 +50,10 @@ def statement_records(st: Statement, partner: str, row_line: int | None, subject
         out.rows[table].append(record)
         out.fed.add(table)
 
-    ms = parse_mission(st.text)
-    if ms and ms.negative:
-        out.negative = True
-    elif ms:
+    for ms in parse_missions(st.text):
+        if ms.negative:
+            out.negative = True
+            continue
         missions, decisions = post_records(st, ms, subject, partner or None)
         out.decisions += decisions
         for m in missions:

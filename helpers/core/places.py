@@ -141,6 +141,29 @@ def find_countries(text: str) -> list[Mention]:
             for m in _name_pattern().finditer(text)]
 
 
+@cache
+def _former_countries() -> dict[str, tuple[str, str]]:
+    """Countries whose ISO 3166-1 code was withdrawn (ISO 3166-3: "Netherlands Antilles" ANT,
+    "Yugoslavia" YUG), by every lower-cased name, -> (ISO3, name)."""
+    import pycountry
+
+    out = {}
+    for c in pycountry.historic_countries:
+        if len(c.alpha_3) != 3 or c.alpha_3 in countries():
+            continue
+        short = c.name.split(",")[0].strip()
+        for name in (c.name, short):
+            out.setdefault(name.lower(), (c.alpha_3, short))
+    return out
+
+
+def former_country_of(name: str) -> str | None:
+    """ISO3 of a country that no longer has an ISO 3166-1 code ("Netherlands Antilles": ANT),
+    or None. Only a cell that names one partner uses it; prose keeps to today's countries."""
+    found = _former_countries().get(re.sub(r"^(?i:the)\s+", "", name.strip()).lower())
+    return found[0] if found else None
+
+
 def country_of(name: str) -> str | None:
     """ISO3 of a country name as written (case-insensitive, leading "the" ignored), or None."""
     names = country_names()
@@ -290,7 +313,10 @@ def regions_of(iso3: str) -> tuple[str, ...]:
 
 def name_of(iso3: str) -> str:
     c = countries().get(iso3)
-    return c.name if c else iso3
+    if c:
+        return c.name
+    former = {code: name for code, name in _former_countries().values()}
+    return former.get(iso3, iso3)
 
 
 def states_in_region(region: str | None) -> list[Country]:

@@ -94,3 +94,10 @@ def test_the_geonames_cache_is_rebuilt_when_damaged_and_gives_the_same_cities(tm
     finally:
         for fn in (places._geonames, places._cities_by_name, places.city_candidates):
             fn.cache_clear()
+
+
+def test_a_country_whose_code_was_withdrawn_is_known_by_name_only_when_asked():
+    assert places.country_of("Netherlands Antilles") is None  # prose keeps to today's countries
+    assert places.former_country_of("the Netherlands Antilles") == "ANT"
+    assert places.former_country_of("Czechoslovakia") == "CSK"
+    assert places.name_of("CSK") == "Czechoslovakia"
