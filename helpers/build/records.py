@@ -70,7 +70,12 @@ def statement_records(st: Statement, partner: str, row_line: int | None, subject
             indicator=indicator, label=label, partner_iso3=partner, year=f.year,
             period=f.period, value=f.value, unit=f.unit, qualifier=f.qualifier,
             row_line=row_line, source=st.source, line=st.line, text=st.text))
+    # a year a figure is measured in ("for the year 2005: 44.7 million") is not an event
+    measured = {f.year for f in figures if f.year} | {
+        int(p[:4]) for f in figures for p in f.period.split("/") if p[:4].isdigit()}
     for ev in parse_events(st.text, [(f.start, f.end) for f in figures]):
+        if ev.kind == "other" and ev.date.year in measured:
+            continue
         add("events", event_record(partner, ev.date, ev.kind, st.text, row_line, st.source,
                                    st.line, st.sentence, ev.end))
     who = membership_subjects(st.text)
