@@ -22,17 +22,16 @@ _POST = re.compile(
     re.IGNORECASE,
 )
 _WORD_COUNTS = {"a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-# a place's words: capitalised, or the small words of names such as "Port of Spain",
-# "Frankfurt am Main", "Newcastle upon Tyne", "Santa Cruz de la Sierra"
-_PLACE = (r"(?:the\s+)?[A-ZÀ-Ý][\w'’.-]*(?:\s(?:[A-ZÀ-Ý][\w'’.-]*|de|la|del|do|da|dos|das|"
-          r"of|am|an|upon|on|sur|der|des|du|di|el|al)(?=\s[A-ZÀ-Ý]|$|[,)])|"
-          r"\s[A-ZÀ-Ý][\w'’.-]*)*")
-_PLACES = re.compile(
-    rf"^\(?\s*(?:in|at)\s+(?P<list>{_PLACE}(?:\s*,\s*(?:and\s+)?{_PLACE})*(?:,?\s+and\s+{_PLACE})?)"
-    r"(?:\s*\((?P<paren>[^)]+)\))?"
-)
+# small words that join a place's capitalised words ("Villa de Leyva") when the gazetteer does
+# not hold the name; a name it holds ends where it says ("Santa Cruz de la Sierra")
+_JOINING = frozenset({"de", "la", "del", "do", "da", "dos", "das", "of", "am", "an", "upon", "on",
+                      "sur", "der", "des", "du", "di", "el", "al"})
+_WORD = re.compile(r"[\w'’.-]+")
+_OPENING = re.compile(r"\(?\s*(?:in|at)\s+")
 # ", " and " and " separate places, but not the comma of "Washington, D.C." (initials follow)
-_LIST_SEPARATOR = re.compile(r"\s*,(?!\s*(?:[A-Z]\.){2,})\s*(?:and\s+)?|\s+and\s+")
+_SEPARATOR = re.compile(r"\s*,(?!\s*(?:[A-Z]\.){2,})\s*(?:and\s+)?|\s+and\s+")
+_INITIALS = re.compile(r",\s*(?:[A-Z]\.){2,}")
+_PAREN = re.compile(r"\s*\((?P<paren>[^)]+)\)")
 _ACCREDITED = re.compile(
     r"^(?P<actor>.+?)\s+(?:is|are)\s+(?:accredited|represented)\s+(?:to|in)\s+(?P<target>[^,]+?),?"
     r"\s+(?:from|through|by)\s+(?P<rest>.+)$"
@@ -92,12 +91,63 @@ class MissionStatement:
     negative: bool = False
 
 
+def _capitalised_end(text: str, start: int) -> int | None:
+    """End of a run of capitalised words at ``start``, small joining words between them."""
+    end = None
+    pos = start
+    while True:
+        m = _WORD.match(text, pos)
+        if not m:
+            break
+        if m.group()[0].isupper():
+            end = m.end()
+        elif not (end and m.group() in _JOINING):
+            break
+        if text[m.end():m.end() + 1] != " ":
+            break
+        pos = m.end() + 1
+    return end
+
+
+def _place_end(text: str, start: int) -> int | None:
+    """End of the place named at ``start``: the longest GeoNames city or country name there
+    (``places.known_place_end``), or its capitalised words when they run further (a place the
+    gazetteer lacks, "the San Isidro District"); a leading "the" is part of it."""
+    the = re.match(r"the\s+", text[start:])
+    at = start + the.end() if the else start
+    ends = [e for e in (places.known_place_end(text, at), _capitalised_end(text, at)) if e]
+    return max(ends) if ends else None
+
+
+def _scan_places(text: str) -> tuple[list[str], str, int] | None:
+    """'in Córdoba, La Plata and Mendoza (Argentina)': the places as written, the words in
+    parentheses after them, and where the list ends; None when no place follows in/at."""
+    m = _OPENING.match(text)
+    if not m:
+        return None
+    items, pos = [], m.end()
+    while (end := _place_end(text, pos)) is not None:
+        initials = _INITIALS.match(text, end)
+        end = initials.end() if initials else end
+        items.append(text[pos:end])
+        pos = end
+        sep = _SEPARATOR.match(text, end)
+        if not sep or _place_end(text, sep.end()) is None:
+            break
+        pos = sep.end()
+    if not items:
+        return None
+    paren = _PAREN.match(text, pos)
+    return items, paren.group("paren") if paren else "", paren.end() if paren else pos
+
+
 def _place_list(text: str) -> tuple[list[str], str | None, str]:
     """'in Córdoba, La Plata and Mendoza' -> cities, explicit country, the rest of the text."""
-    m = _PLACES.match(text.strip())
-    if not m:
+    text = text.strip()
+    scanned = _scan_places(text)
+    if not scanned:
         return [], None, text
-    items = [x.strip() for x in _LIST_SEPARATOR.split(m.group("list"))]
+    items, paren, end = scanned
     kept = []
     for item in items:
         if item.lower().startswith("the ") and not re.search(r"District|Region|Province$", item):
@@ -106,13 +156,13 @@ def _place_list(text: str) -> tuple[list[str], str | None, str]:
             break  # "the USAID building": the list of places has ended
         kept.append(item)
     country = None
-    if m.group("paren") and places.country_of(m.group("paren")):
-        country = places.country_of(m.group("paren"))
+    if paren and places.country_of(paren):
+        country = places.country_of(paren)
     elif len(kept) >= 2 and places.country_of(kept[-1]):
         country = places.country_of(kept.pop())
     elif len(kept) == 1 and places.country_of(kept[0]) and not places.city_candidates(kept[0]):
         country = places.country_of(kept.pop())
-    return kept, country, text.strip()[m.end():]
+    return kept, country, text[end:]
 
 
 def _posts(rest: str) -> list[PostMention]:

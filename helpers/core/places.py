@@ -293,6 +293,37 @@ def city_candidates(name: str) -> tuple[City, ...]:
     return tuple(out.values())
 
 
+@cache
+def _place_names() -> tuple[frozenset[str], int]:
+    """Folded main names of every GeoNames city and every country name, and the most words
+    any of them has (a name with a comma, "Mianzhu, Deyang, Sichuan", is left out: a comma
+    separates the places of a list)."""
+    names = {k for k in _cities_by_name()[0] if "," not in k}
+    names |= {fold(n) for n in country_names()}
+    return frozenset(names), max(len(n.split()) for n in names)
+
+
+_CHUNK = re.compile(r"\S+")
+
+
+def known_place_end(text: str, start: int) -> int | None:
+    """End of the longest GeoNames city or country name written at ``start`` (whole words
+    separated by single spaces, the first capitalised), or None: "Santa Cruz de la Sierra and
+    Cobija" -> the end of "Santa Cruz de la Sierra"."""
+    if not text[start:start + 1].isupper():
+        return None
+    names, most = _place_names()
+    best, end = None, start
+    for i, m in enumerate(_CHUNK.finditer(text, start)):
+        if i == most or text[end:m.start()] != ("" if i == 0 else " "):
+            break
+        end = m.end()
+        for cut in (end, start + len(text[start:end].rstrip(",;:."))):
+            if fold(text[start:cut]) in names:
+                best = max(best or cut, cut)
+    return best
+
+
 # States on two continents: country_converter puts each on one ("CYP": Asia); an article's
 # heading that names the other one is as right (Cyprus under "Europe").
 TRANSCONTINENTAL = {"CYP": ("Asia", "Europe"), "TUR": ("Asia", "Europe"),

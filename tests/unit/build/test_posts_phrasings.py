@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from helpers.build.posts import parse_mission, parse_missions
 
 
@@ -55,3 +57,22 @@ def test_established_relations_is_not_a_post():
     assert _sent("Peru established diplomatic relations with Nepal in 1975.") == []
     assert _sent("Sweden established relations with Chile in 1930 and has an embassy in "
                  "Santiago.") == [("SWE", "embassy", ["Santiago"])]
+
+
+@pytest.mark.parametrize("city", ["Frankfurt am Main", "Rio de Janeiro", "Newcastle upon Tyne",
+                                  "Santa Cruz de la Sierra", "Ho Chi Minh City", "Saint-Denis"])
+def test_a_list_is_split_where_a_known_place_name_ends(city):
+    text = f"Norway has honorary consulates in Bergen, {city}, Lyon and Porto."
+    assert _posts(text) == [("honorary-consulate", ["Bergen", city, "Lyon", "Porto"])]
+    assert _posts(f"Norway has honorary consulates in {city} and Lyon.") == [
+        ("honorary-consulate", [city, "Lyon"])]
+
+
+def test_the_gazetteer_ends_names_whose_small_words_no_rule_lists():
+    assert _posts("Finland has consulates in Dar es Salaam, Łódź and León de los Aldama.") == [
+        ("consulate", ["Dar es Salaam", "Łódź", "León de los Aldama"])]
+
+
+def test_capitalised_words_still_name_a_place_the_gazetteer_lacks():
+    assert _posts("Chile has an honorary consulate in the San Isidro District.") == [
+        ("honorary-consulate", ["the San Isidro District"])]
