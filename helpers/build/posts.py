@@ -48,7 +48,8 @@ _GOVERNMENT = re.compile(r"^(?:the\s+)?government\s+of\s+|\s+government$", re.IG
 _STATUS_OF = {"closed": "closed", "suspended": "suspended", "opened": "open", "reopened": "open",
               "re-opened": "open", "established": "open", "set up": "open"}
 _THERE_IS = re.compile(r"^There\s+(?:is|are)\s+(?P<rest>.+)$")
-_NEGATIVE = re.compile(r"\bdoes not have an? (?:accreditation|embassy|mission)\b")
+_NEGATIVE = re.compile(r"\bdoes not have (?:an?|any) (?:accreditation|embassy|mission|"
+                       r"representation)\b")
 _LEADING_DATE = re.compile(r"^(?:In|On|Since)\s+[^,]*\d{4},\s*")
 
 

@@ -178,7 +178,7 @@ _REASONS = [
     (r"\bMinistry\b|\(in [\w ]+ only\)|^(?:Consulate|Embassy) of\b|list of bilateral treaties",
      "link to a ministry or embassy page"),
     (r"^More information\b|\bare listed in\b", "pointer to other publications"),
-    (r"\bplanning\b", "a plan, not an event, post or membership"),
+    (r"\bplann(?:ing|ed)\b", "a plan, not an event, post or membership"),
 ]
 
 

@@ -76,3 +76,7 @@ def test_the_gazetteer_ends_names_whose_small_words_no_rule_lists():
 def test_capitalised_words_still_name_a_place_the_gazetteer_lacks():
     assert _posts("Chile has an honorary consulate in the San Isidro District.") == [
         ("honorary-consulate", ["the San Isidro District"])]
+
+
+def test_no_representation_at_all_is_a_statement_that_there_is_no_post():
+    assert parse_mission("Chile does not have any representation in Nepal.").negative
