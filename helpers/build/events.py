@@ -65,23 +65,30 @@ def classify(text: str, date: Date) -> str:
     Among keywords, a verb before the date in its clause wins over the others ("recognized Y
     in January 1987 and established an embassy in June 1988"), then the nearest, then the
     first listed. A nearer noun of circumstance ("war", "independence") makes the date
-    `other`, unless the winner is a verb with no other date between it and the date: the
-    verb decides before any noun ("recognised the independence of Y on ..." is a
-    recognition; "the 1879 War of the Pacific" stays `other`).
+    `other`, unless the winner is a verb with no other date between it and the date, and
+    written before the date or after it with the noun ("recognised the independence of Y on
+    ..." is a recognition; "the 1879 War of the Pacific" stays `other`; so does "after its
+    independence on 21 August 1991, X became a member ...", whose verb is of the next clause).
     """
     kinds = _candidates(text, date, _KIND_RES)
     nouns = _candidates(text, date, [(_NOUN_RE, "other")])
     if not kinds:
         return "other"
     best = min(kinds, key=lambda c: (0 if c[0] == 0 and c[3] else 1, c[1]))
-    noun = min((c[1] for c in nouns), default=_NEAR + 1)
-    if noun < best[1] and not (best[3] and best[4]):
-        return "other"  # a nearer noun of circumstance, and no verb of the date's own clause
+    noun = min(nouns, key=lambda c: c[1], default=None)
+    if noun is not None and noun[1] < best[1]:
+        # a nearer noun of circumstance gives way only to a verb with no other date between,
+        # written before the date, or after it when the noun also follows the date ("the 1999
+        # war, X broke off"); "independence on 21 August 1991, X became a member" is `other`
+        verb_wins = best[3] and best[4] and (best[5] or not noun[5])
+        if not verb_wins:
+            return "other"
     return best[2]
 
 
 def _candidates(text: str, date: Date, patterns) -> list[tuple]:
-    """(side, distance, kind, is a verb, no other date between) of each keyword in reach."""
+    """(side, distance, kind, is a verb, no other date between, before the date) of each
+    keyword in reach."""
     out = []
     for rx, kind in patterns:
         for m in rx.finditer(text):
@@ -98,7 +105,8 @@ def _candidates(text: str, date: Date, patterns) -> list[tuple]:
             if candidate[1] > _NEAR:
                 continue
             verb = bool(_VERB.search(m.group()))
-            out.append((*candidate, kind, verb, not re.search(r"\d{4}", between)))
+            out.append((*candidate, kind, verb, not re.search(r"\d{4}", between),
+                        m.end() <= date.start))
     return out
 
 

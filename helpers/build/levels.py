@@ -91,7 +91,8 @@ def parse_level(text: str, subject: Subject, partner: str) -> Level | None:
     ...             "FRA").level
     'embassy'
     """
-    if not partner or partner == subject.iso3 or not _CHANGE.search(text):
+    change = _CHANGE.search(text) if partner and partner != subject.iso3 else None
+    if change is None:
         return None
     rank = _rank(text)
     raised = _RAISED.search(text)
@@ -109,7 +110,10 @@ def parse_level(text: str, subject: Subject, partner: str) -> Level | None:
     if not dates or receiving is None:
         return None
     sending = partner if receiving == subject.iso3 else subject.iso3
-    date = dates[0]
+    # the change's own date: the first after its verb ("recognized Y in January 1987 and
+    # established its embassy in June 1988"), else the statement's first
+    anchor = (raised or change).start()
+    date = next((d for d in dates if d.start >= anchor), dates[0])
     return Level(sending, receiving, level, rank, date.iso, date.precision, bool(raised))
 
 

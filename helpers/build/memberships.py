@@ -20,6 +20,17 @@ _ITEM_SEPARATOR = re.compile(
     r"\s*,\s*(?:and\s+)?(?:of\s+)?|\s+and\s+(?:of\s+)?|(?<=\))\s+(?=the\s)")
 # "World Bank in 1946", "the European Union on May 1, 2004": the date is not the name
 _TRAILING_DATE = re.compile(r"\s+(?:on|in|since)\s+[^,]*?\d{4}.*$")
+# a clause before the subject: "In addition, ", "In 1995, ", "After ... on August 21, 1991, "
+_LEADING_CLAUSE = re.compile(
+    r"^(?:In addition|(?:In|After|Following|Since|On|Upon|With|During)\s+"
+    r"(?:[^,]|,\s*\d{4}\b)*?),(?!\s*\d{4}\b)\s*")
+_ACTOR = re.compile(r"^(?P<actor>[A-Z][\w .]*?)\s+(?:also\s+)?"
+                    r"(?:is|was|has been|had been|became|joined|belongs|maintains membership)\b")
+# "X has kept a station ... and is a member of": the subject of the first verb
+_COORDINATED = re.compile(
+    r"^(?P<actor>[A-Z][\w .]*?)\s+(?:has|have|had|is|was|maintains|keeps|operates)\b[^.;]*?"
+    r",?\s+and\s+(?:also\s+)?(?:is|was|has been|became|joined)\s+(?:an?\s+)?"
+    r"(?:founding\s+|full\s+)?members?\b")
 # pronoun subjects: the sentence's nearest named country, the row's partner, or the subject
 PRONOUNS = ("It", "The country", "This country")
 
@@ -63,12 +74,16 @@ def parse_memberships(text: str) -> list[str]:
 
 
 def membership_subjects(text: str) -> str | None:
-    """Who the membership is about: 'both' (the two countries), or the actor's name."""
-    if re.match(r"^(?:In addition,\s*)?(?:Both (?:countries|nations))\b", text) or re.search(
+    """Who the membership is about: 'both' (the two countries), or the actor's name.
+
+    The actor opens the sentence, after a leading clause ("In 1995, ", "After its independence
+    on August 21, 1991, "), and is the subject of the verb of membership, or of an earlier verb
+    the membership is coordinated with ("X has kept a station there and is a member of ...").
+    """
+    text = _LEADING_CLAUSE.sub("", text, count=1)
+    if re.match(r"^(?:Both (?:countries|nations))\b", text) or re.search(
         r"\bbelong to\b", text
     ):
         return "both"
-    m = re.match(r"^(?:In addition,\s*)?(?P<actor>[A-Z][\w .]*?)\s+(?:also\s+)?"
-                 r"(?:is|was|has been|had been|became|joined|belongs|maintains membership)\b",
-                 text)
-    return m.group("actor") if m else None
+    found = [m.group("actor") for m in (_ACTOR.match(text), _COORDINATED.match(text)) if m]
+    return min(found, key=len) if found else None  # the subject of the first verb

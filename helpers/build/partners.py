@@ -116,7 +116,7 @@ def row_partner(row: TableRow, region_rows: list[TableRow], known: dict[int, str
 def _partner_from_column(row: TableRow, from_notes: Partner, decisions: list[Decision]
                          ) -> tuple[Partner, list[Decision]]:
     """A name in the Country column states the partner; the notes may only agree with it."""
-    iso3 = places.country_of(row.country)
+    iso3 = places.country_of(row.country) or places.former_country_of(row.country)
     if not iso3:
         decisions.append(Decision("country-column", row.country, "not a country name", "",
                                   "the Country column names no country we know; the notes "

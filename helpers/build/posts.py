@@ -22,28 +22,34 @@ _POST = re.compile(
     re.IGNORECASE,
 )
 _WORD_COUNTS = {"a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-# a place's words: capitalised, or the small words of names such as "Port of Spain",
-# "Frankfurt am Main", "Newcastle upon Tyne", "Santa Cruz de la Sierra"
-_PLACE = (r"(?:the\s+)?[A-ZÀ-Ý][\w'’.-]*(?:\s(?:[A-ZÀ-Ý][\w'’.-]*|de|la|del|do|da|dos|das|"
-          r"of|am|an|upon|on|sur|der|des|du|di|el|al)(?=\s[A-ZÀ-Ý]|$|[,)])|"
-          r"\s[A-ZÀ-Ý][\w'’.-]*)*")
-_PLACES = re.compile(
-    rf"^\(?\s*(?:in|at)\s+(?P<list>{_PLACE}(?:\s*,\s*(?:and\s+)?{_PLACE})*(?:,?\s+and\s+{_PLACE})?)"
-    r"(?:\s*\((?P<paren>[^)]+)\))?"
-)
+# small words that join a place's capitalised words ("Villa de Leyva") when the gazetteer does
+# not hold the name; a name it holds ends where it says ("Santa Cruz de la Sierra")
+_JOINING = frozenset({"de", "la", "del", "do", "da", "dos", "das", "of", "am", "an", "upon", "on",
+                      "sur", "der", "des", "du", "di", "el", "al"})
+_WORD = re.compile(r"[\w'’.-]+")
+_OPENING = re.compile(r"\(?\s*(?:in|at)\s+")
 # ", " and " and " separate places, but not the comma of "Washington, D.C." (initials follow)
-_LIST_SEPARATOR = re.compile(r"\s*,(?!\s*(?:[A-Z]\.){2,})\s*(?:and\s+)?|\s+and\s+")
+_SEPARATOR = re.compile(r"\s*,(?!\s*(?:[A-Z]\.){2,})\s*(?:and\s+)?|\s+and\s+")
+_INITIALS = re.compile(r",\s*(?:[A-Z]\.){2,}")
+_PAREN = re.compile(r"\s*\((?P<paren>[^)]+)\)")
 _ACCREDITED = re.compile(
     r"^(?P<actor>.+?)\s+(?:is|are)\s+(?:accredited|represented)\s+(?:to|in)\s+(?P<target>[^,]+?),?"
     r"\s+(?:from|through|by)\s+(?P<rest>.+)$"
 )
+# "established" and "set up" are verbs of posts only when a post follows ("set up its embassy")
+_FOUNDED = (r"(?:established|set\s+up)(?=\s+(?:its|their|an?|the)\s+(?:first\s+|new\s+)?"
+            r"(?i:honorary\s+)?(?i:embass|consul|high\s+commission|trade|liaison|representative))")
 _HAS = re.compile(r"^(?P<actor>.+?)\s+(?:has\s+|have\s+)?(?P<verb>has|have|maintains|re-?opened|"
-                  r"opened|closed|suspended)\s+(?P<rest>.+)$")
+                  rf"opened|closed|suspended|{_FOUNDED})\s+(?P<rest>.+)$")
+# the words between a list of subjects and its verb ("... and the United States all have")
+_QUANTIFIER = re.compile(r"\s+(?:all|both|each|also|too)$")
+_GOVERNMENT = re.compile(r"^(?:the\s+)?government\s+of\s+|\s+government$", re.IGNORECASE)
 # the post's status after the verb, for verbs that change it
 _STATUS_OF = {"closed": "closed", "suspended": "suspended", "opened": "open", "reopened": "open",
-              "re-opened": "open"}
+              "re-opened": "open", "established": "open", "set up": "open"}
 _THERE_IS = re.compile(r"^There\s+(?:is|are)\s+(?P<rest>.+)$")
-_NEGATIVE = re.compile(r"\bdoes not have an? (?:accreditation|embassy|mission)\b")
+_NEGATIVE = re.compile(r"\bdoes not have (?:an?|any) (?:accreditation|embassy|mission|"
+                       r"representation)\b")
 _LEADING_DATE = re.compile(r"^(?:In|On|Since)\s+[^,]*\d{4},\s*")
 
 
@@ -86,12 +92,63 @@ class MissionStatement:
     negative: bool = False
 
 
+def _capitalised_end(text: str, start: int) -> int | None:
+    """End of a run of capitalised words at ``start``, small joining words between them."""
+    end = None
+    pos = start
+    while True:
+        m = _WORD.match(text, pos)
+        if not m:
+            break
+        if m.group()[0].isupper():
+            end = m.end()
+        elif not (end and m.group() in _JOINING):
+            break
+        if text[m.end():m.end() + 1] != " ":
+            break
+        pos = m.end() + 1
+    return end
+
+
+def _place_end(text: str, start: int) -> int | None:
+    """End of the place named at ``start``: the longest GeoNames city or country name there
+    (``places.known_place_end``), or its capitalised words when they run further (a place the
+    gazetteer lacks, "the San Isidro District"); a leading "the" is part of it."""
+    the = re.match(r"the\s+", text[start:])
+    at = start + the.end() if the else start
+    ends = [e for e in (places.known_place_end(text, at), _capitalised_end(text, at)) if e]
+    return max(ends) if ends else None
+
+
+def _scan_places(text: str) -> tuple[list[str], str, int] | None:
+    """'in Córdoba, La Plata and Mendoza (Argentina)': the places as written, the words in
+    parentheses after them, and where the list ends; None when no place follows in/at."""
+    m = _OPENING.match(text)
+    if not m:
+        return None
+    items, pos = [], m.end()
+    while (end := _place_end(text, pos)) is not None:
+        initials = _INITIALS.match(text, end)
+        end = initials.end() if initials else end
+        items.append(text[pos:end])
+        pos = end
+        sep = _SEPARATOR.match(text, end)
+        if not sep or _place_end(text, sep.end()) is None:
+            break
+        pos = sep.end()
+    if not items:
+        return None
+    paren = _PAREN.match(text, pos)
+    return items, paren.group("paren") if paren else "", paren.end() if paren else pos
+
+
 def _place_list(text: str) -> tuple[list[str], str | None, str]:
     """'in Córdoba, La Plata and Mendoza' -> cities, explicit country, the rest of the text."""
-    m = _PLACES.match(text.strip())
-    if not m:
+    text = text.strip()
+    scanned = _scan_places(text)
+    if not scanned:
         return [], None, text
-    items = [x.strip() for x in _LIST_SEPARATOR.split(m.group("list"))]
+    items, paren, end = scanned
     kept = []
     for item in items:
         if item.lower().startswith("the ") and not re.search(r"District|Region|Province$", item):
@@ -100,13 +157,13 @@ def _place_list(text: str) -> tuple[list[str], str | None, str]:
             break  # "the USAID building": the list of places has ended
         kept.append(item)
     country = None
-    if m.group("paren") and places.country_of(m.group("paren")):
-        country = places.country_of(m.group("paren"))
+    if paren and places.country_of(paren):
+        country = places.country_of(paren)
     elif len(kept) >= 2 and places.country_of(kept[-1]):
         country = places.country_of(kept.pop())
     elif len(kept) == 1 and places.country_of(kept[0]) and not places.city_candidates(kept[0]):
         country = places.country_of(kept.pop())
-    return kept, country, text.strip()[m.end():]
+    return kept, country, text[end:]
 
 
 def _posts(rest: str) -> list[PostMention]:
@@ -125,8 +182,52 @@ def _posts(rest: str) -> list[PostMention]:
     return out
 
 
+def _actors(phrase: str) -> list[str]:
+    """The sending countries of a post verb's subject, as ISO3.
+
+    One country ("The U.S. Government"); a list of countries ("France, Germany, and the United
+    States all"), each; the country opening a subject whose verb is coordinated with an earlier
+    one ("The U.S. Government recognized Y in 1987 and [established ...]"); else the country
+    written right before the verb ("Australia and Ecuador both maintain relations and Ecuador
+    [maintains ...]"). None of these: no actor.
+    """
+    phrase = _GOVERNMENT.sub("", _QUANTIFIER.sub("", phrase.strip()))
+    one = places.country_of(phrase)
+    if one:
+        return [one]
+    items = [x for part in re.split(r"\s*,\s*(?:and\s+)?", phrase)
+             for x in ([part] if places.country_of(part) else re.split(r"\s+and\s+", part))]
+    listed = [places.country_of(x) for x in items if x]
+    if len(listed) > 1 and all(listed):
+        return list(dict.fromkeys(listed))
+    named = places.find_countries(phrase)
+    if not named:
+        return []
+    if phrase.endswith(" and") and re.fullmatch(r"(?:The\s+)?", phrase[:named[0].start]):
+        opening = phrase[named[0].start:]
+        rest = opening[named[0].end - named[0].start:]
+        if re.match(r"\s+(?i:government)\b|\s+[a-z]", rest):
+            return [named[0].iso3]
+    if named[-1].end == len(phrase):
+        return [named[-1].iso3]
+    return []
+
+
+def parse_missions(text: str) -> list[MissionStatement]:
+    """Read a statement about diplomatic posts: one ``MissionStatement`` per sending country
+    ("France and Germany have embassies in Tbilisi" gives two), none when it states no post."""
+    found = parse_mission(text)
+    if found is None or found.negative or found.target is not None:
+        return [found] if found else []
+    m = _HAS.match(_LEADING_DATE.sub("", text.rstrip(". ")))
+    actors = _actors(m.group("actor")) if m else [found.actor]
+    return [found] + [MissionStatement(a, None, found.posts, found.status, found.status_year)
+                      for a in actors if a != found.actor]
+
+
 def parse_mission(text: str) -> MissionStatement | None:
-    """Read a statement about diplomatic posts, or return None if it states none.
+    """Read a statement about diplomatic posts, or return None if it states none; of several
+    sending countries, the first (``parse_missions`` gives each).
 
     >>> parse_mission("Ghana is accredited to Peru from its embassy in Brasília, Brazil.").target
     'PER'
@@ -153,13 +254,14 @@ def parse_mission(text: str) -> MissionStatement | None:
     m = _HAS.match(sentence)
     if not m or not _POST.search(m.group("rest")):
         return None
-    actor = places.country_of(m.group("actor"))
-    if not actor:
+    actors = _actors(m.group("actor"))
+    if not actors:
         return None
+    actor = actors[0]
     posts = _posts(m.group("rest"))
     if not posts:
         return None
-    verb = m.group("verb")
+    verb = re.sub(r"\s+", " ", m.group("verb"))
     status = _STATUS_OF.get(verb, "open")
     year = None
     if verb in _STATUS_OF:

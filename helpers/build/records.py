@@ -22,7 +22,7 @@ from helpers.build.memberships import (
     parse_memberships,
 )
 from helpers.build.partners import row_region
-from helpers.build.posts import parse_mission
+from helpers.build.posts import parse_missions
 from helpers.build.statements import Statement, TableRow
 from helpers.core import places
 from helpers.core.schema import PRECISION_RANK
@@ -50,10 +50,10 @@ def statement_records(st: Statement, partner: str, row_line: int | None, subject
         out.rows[table].append(record)
         out.fed.add(table)
 
-    ms = parse_mission(st.text)
-    if ms and ms.negative:
-        out.negative = True
-    elif ms:
+    for ms in parse_missions(st.text):
+        if ms.negative:
+            out.negative = True
+            continue
         missions, decisions = post_records(st, ms, subject, partner or None)
         out.decisions += decisions
         for m in missions:
@@ -70,7 +70,12 @@ def statement_records(st: Statement, partner: str, row_line: int | None, subject
             indicator=indicator, label=label, partner_iso3=partner, year=f.year,
             period=f.period, value=f.value, unit=f.unit, qualifier=f.qualifier,
             row_line=row_line, source=st.source, line=st.line, text=st.text))
+    # a year a figure is measured in ("for the year 2005: 44.7 million") is not an event
+    measured = {f.year for f in figures if f.year} | {
+        int(p[:4]) for f in figures for p in f.period.split("/") if p[:4].isdigit()}
     for ev in parse_events(st.text, [(f.start, f.end) for f in figures]):
+        if ev.kind == "other" and ev.date.year in measured:
+            continue
         add("events", event_record(partner, ev.date, ev.kind, st.text, row_line, st.source,
                                    st.line, st.sentence, ev.end))
     who = membership_subjects(st.text)
@@ -173,7 +178,7 @@ _REASONS = [
     (r"\bMinistry\b|\(in [\w ]+ only\)|^(?:Consulate|Embassy) of\b|list of bilateral treaties",
      "link to a ministry or embassy page"),
     (r"^More information\b|\bare listed in\b", "pointer to other publications"),
-    (r"\bplanning\b", "a plan, not an event, post or membership"),
+    (r"\bplann(?:ing|ed)\b", "a plan, not an event, post or membership"),
 ]
 
 

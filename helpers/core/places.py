@@ -141,6 +141,29 @@ def find_countries(text: str) -> list[Mention]:
             for m in _name_pattern().finditer(text)]
 
 
+@cache
+def _former_countries() -> dict[str, tuple[str, str]]:
+    """Countries whose ISO 3166-1 code was withdrawn (ISO 3166-3: "Netherlands Antilles" ANT,
+    "Yugoslavia" YUG), by every lower-cased name, -> (ISO3, name)."""
+    import pycountry
+
+    out = {}
+    for c in pycountry.historic_countries:
+        if len(c.alpha_3) != 3 or c.alpha_3 in countries():
+            continue
+        short = c.name.split(",")[0].strip()
+        for name in (c.name, short):
+            out.setdefault(name.lower(), (c.alpha_3, short))
+    return out
+
+
+def former_country_of(name: str) -> str | None:
+    """ISO3 of a country that no longer has an ISO 3166-1 code ("Netherlands Antilles": ANT),
+    or None. Only a cell that names one partner uses it; prose keeps to today's countries."""
+    found = _former_countries().get(re.sub(r"^(?i:the)\s+", "", name.strip()).lower())
+    return found[0] if found else None
+
+
 def country_of(name: str) -> str | None:
     """ISO3 of a country name as written (case-insensitive, leading "the" ignored), or None."""
     names = country_names()
@@ -270,6 +293,37 @@ def city_candidates(name: str) -> tuple[City, ...]:
     return tuple(out.values())
 
 
+@cache
+def _place_names() -> tuple[frozenset[str], int]:
+    """Folded main names of every GeoNames city and every country name, and the most words
+    any of them has (a name with a comma, "Mianzhu, Deyang, Sichuan", is left out: a comma
+    separates the places of a list)."""
+    names = {k for k in _cities_by_name()[0] if "," not in k}
+    names |= {fold(n) for n in country_names()}
+    return frozenset(names), max(len(n.split()) for n in names)
+
+
+_CHUNK = re.compile(r"\S+")
+
+
+def known_place_end(text: str, start: int) -> int | None:
+    """End of the longest GeoNames city or country name written at ``start`` (whole words
+    separated by single spaces, the first capitalised), or None: "Santa Cruz de la Sierra and
+    Cobija" -> the end of "Santa Cruz de la Sierra"."""
+    if not text[start:start + 1].isupper():
+        return None
+    names, most = _place_names()
+    best, end = None, start
+    for i, m in enumerate(_CHUNK.finditer(text, start)):
+        if i == most or text[end:m.start()] != ("" if i == 0 else " "):
+            break
+        end = m.end()
+        for cut in (end, start + len(text[start:end].rstrip(",;:."))):
+            if fold(text[start:cut]) in names:
+                best = max(best or cut, cut)
+    return best
+
+
 # States on two continents: country_converter puts each on one ("CYP": Asia); an article's
 # heading that names the other one is as right (Cyprus under "Europe").
 TRANSCONTINENTAL = {"CYP": ("Asia", "Europe"), "TUR": ("Asia", "Europe"),
@@ -290,7 +344,10 @@ def regions_of(iso3: str) -> tuple[str, ...]:
 
 def name_of(iso3: str) -> str:
     c = countries().get(iso3)
-    return c.name if c else iso3
+    if c:
+        return c.name
+    former = {code: name for code, name in _former_countries().values()}
+    return former.get(iso3, iso3)
 
 
 def states_in_region(region: str | None) -> list[Country]:

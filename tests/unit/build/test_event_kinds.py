@@ -33,3 +33,9 @@ def test_a_noun_of_circumstance_wins_over_a_keyword_of_another_clause():
 def test_recognising_a_genocide_is_not_recognising_a_state():
     assert _kinds("Greece recognised the Pontic Genocide on 24 February 1994.") == [
         ("1994-02-24", "other")]
+
+
+def test_a_verb_of_the_next_clause_does_not_take_a_date_its_noun_holds():
+    assert _kinds("Following the proclamation of its independence on 4 May 1990, Estonia "
+                  "joined the Council of Europe on 14 May 1993.") == [
+        ("1990-05-04", "other"), ("1993-05-14", "membership")]

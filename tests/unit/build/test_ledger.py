@@ -11,6 +11,8 @@ import re
 
 from documents import ARTICLE, FACT_SHEET
 
+from helpers.build.records import unparsed_reason
+from helpers.build.statements import Statement
 from helpers.core import paths
 
 # The article's headings; everything from "References" on is the reference list.
@@ -146,3 +148,8 @@ def test_a_ministry_link_is_listed_as_unparsed_with_its_reason(rows):
 def test_see_also_links_are_listed_as_unparsed(rows):
     got = [(u["line"], u["reason"]) for u in rows("unparsed", source=ARTICLE, section="See also")]
     assert got == [(str(n), "see-also link to another article") for n in (235, 236, 237)]
+
+
+def test_a_planned_post_is_listed_as_a_plan():
+    st = Statement("doc.txt", 3, 1, "Europe", "note", "A consulate is planned to open in Porto.")
+    assert unparsed_reason(st) == "a plan, not an event, post or membership"

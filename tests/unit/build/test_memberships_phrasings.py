@@ -26,3 +26,17 @@ def test_joined_on_a_date_and_a_list_after_a_closing_parenthesis():
     assert parse_memberships("Both countries are members of the Organization of American "
                              "States (OAS) the United Nations and the Group of 77.") == [
         "Organization of American States (OAS)", "United Nations", "Group of 77"]
+
+
+def test_the_subject_after_a_leading_clause_with_a_dated_comma():
+    text = ("After the proclamation of its independence on March 11, 1990, Lithuania became a "
+            "member of the United Nations on September 17, 1991, and is a party to many treaties.")
+    assert membership_subjects(text) == "Lithuania"
+    assert parse_memberships(text) == ["United Nations"]
+
+
+def test_a_membership_coordinated_with_an_earlier_verb_keeps_its_subject():
+    text = ("In the Arctic, Poland has kept a research station on Svalbard since 1957 and is a "
+            "member of the Arctic Council.")
+    assert membership_subjects(text) == "Poland"
+    assert parse_memberships(text) == ["Arctic Council"]

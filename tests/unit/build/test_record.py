@@ -96,6 +96,12 @@ def test_a_legation_whose_envoy_is_not_named_has_no_cow_level():
     assert (lv.level, lv.rank, lv.cow) == ("legation", "", None)
 
 
+def test_a_change_takes_the_date_after_its_own_verb():
+    lv = parse_level("France recognized Chile in May 1844 and established its legation in "
+                     "Santiago in June 1846.", CHILE, "FRA")
+    assert (lv.sending, lv.level, lv.date) == ("FRA", "legation", "1846-06")
+
+
 @pytest.mark.parametrize("text", [
     "France has an embassy in Santiago.",  # no change, no date
     "Juan Soto was appointed Chargé d’Affaires on June 8, 1838.",  # where is not said

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.build.partners import Partner, row_region
+from helpers.build.partners import Partner, row_partner, row_region
 from helpers.build.statements import TableRow, read_article
 from helpers.core import schema
 from helpers.core.exceptions import SourceError
@@ -39,3 +39,10 @@ def test_a_table_under_a_heading_of_organisations_is_refused():
     lines = ["International organizations", "", "+---+", "| a |", "+===+", "| b |", "+---+"]
     with pytest.raises(SourceError, match="organisations, not of partner countries"):
         read_article(lines, "doc.txt", schema.heading_regions())
+
+
+def test_a_country_column_naming_a_former_country_states_it_with_the_headings_region():
+    row = TableRow("doc.txt", "Europe", 10, "", (), "Europe", country="Yugoslavia")
+    partner, _ = row_partner(row, [row], None, "MNG", {})
+    assert (partner.iso3, partner.resolution) == ("YUG", "stated")
+    assert row_region(row, partner) == "Europe"

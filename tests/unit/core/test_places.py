@@ -94,3 +94,17 @@ def test_the_geonames_cache_is_rebuilt_when_damaged_and_gives_the_same_cities(tm
     finally:
         for fn in (places._geonames, places._cities_by_name, places.city_candidates):
             fn.cache_clear()
+
+
+def test_a_country_whose_code_was_withdrawn_is_known_by_name_only_when_asked():
+    assert places.country_of("Netherlands Antilles") is None  # prose keeps to today's countries
+    assert places.former_country_of("the Netherlands Antilles") == "ANT"
+    assert places.former_country_of("Czechoslovakia") == "CSK"
+    assert places.name_of("CSK") == "Czechoslovakia"
+
+
+def test_a_known_place_name_ends_where_the_gazetteer_says():
+    text = "Santa Cruz de la Sierra and Cobija"
+    assert text[:places.known_place_end(text, 0)] == "Santa Cruz de la Sierra"
+    assert places.known_place_end("Buenos Aires, Argentina", 0) == len("Buenos Aires")
+    assert places.known_place_end("lima and Cusco", 0) is None  # a name starts capitalised
