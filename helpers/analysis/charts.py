@@ -193,11 +193,14 @@ def partner_posts(posts: pd.DataFrame, sides: dict[str, str], title: str, note: 
 def _stacked_barh(ax, table: pd.DataFrame, colors: dict[str, str]) -> None:
     """Horizontal bars of ``table`` (index = bars, columns = segments), counts written in."""
     left = pd.Series(0, index=table.index)
+    longest = max(float(table[list(colors)].sum(axis=1).max()), 1.0)
     for col, color in colors.items():
         ax.barh(range(len(table)), table[col], left=left, color=color, label=col,
                 edgecolor="white")
         for i, (x, n) in enumerate(zip(left, table[col], strict=True)):
-            if n:
+            # a count is written inside its segment only where it fits (about 3 % of the
+            # longest bar per digit); the table beside the chart holds every count
+            if n and n / longest >= 0.03 * len(str(int(n))):
                 ax.text(x + n / 2, i, str(int(n)), ha="center", va="center", fontsize=7,
                         color="white" if color in ("#0072B2",) else "#111111")
         left += table[col]
@@ -255,7 +258,7 @@ def representation_levels(levels: pd.DataFrame, sides: dict[str, str], title: st
     fig, ax = plt.subplots(figsize=(9, 3.4))
     if levels.empty:
         style.empty(ax, "the sources state no level of representation")
-    for direction, label in sides.items():
+    for n, (direction, label) in enumerate(sides.items()):
         side = levels[levels["direction"] == direction].sort_values("year")
         if side.empty:
             continue
@@ -264,13 +267,21 @@ def representation_levels(levels: pd.DataFrame, sides: dict[str, str], title: st
         x = side["year"].tolist()
         ax.step(x + [max(end_year, x[-1])], y + [y[-1]], where="post", color=color, lw=2,
                 label=label)
+        said: set[tuple[float, float, str]] = set()  # two sources of one change: one label
         for r, yy in zip(side.itertuples(index=False), y, strict=True):
             known = pd.notna(r.cow_level)
             ax.plot(r.year, yy, marker=style.PRECISION_MARKERS[r.precision], ms=7, color=color,
                     markerfacecolor=color if known else "white", markeredgewidth=1.5)
             rank = r.envoy_rank if pd.notna(r.envoy_rank) else "rank not stated"
-            ax.annotate(f"{r.from_date}: {r.level}\n({rank})", (r.year, yy), xytext=(4, 6),
-                        textcoords="offset points", fontsize=7, color="#333333")
+            text = f"{r.from_date}: {r.level}\n({rank})"
+            if (r.year, yy, text) in said:
+                continue
+            said.add((r.year, yy, text))
+            # one side's labels above its steps, the other's below: two sides on one level
+            # in the same years are not written over each other
+            ax.annotate(text, (r.year, yy), xytext=(4, 6) if n % 2 == 0 else (4, -6),
+                        va="bottom" if n % 2 == 0 else "top", textcoords="offset points",
+                        fontsize=7, color="#333333")
     if len(levels):
         ax.set_xlim(levels["year"].min() - 5, max(end_year, levels["year"].max()) + 5)
     ax.set_ylim(0.5, 3.7)
