@@ -52,20 +52,31 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 @cache
 def _cities_of() -> dict[str, list[tuple[str, int, float, float]]]:
-    """GeoNames cities by the ISO3 they count for: (name, population, latitude, longitude)."""
-    out: dict[str, list[tuple[str, int, float, float]]] = {}
+    """GeoNames cities by the ISO3 they count for: (name, population, latitude, longitude),
+    biggest first."""
+    by_code: dict[str, list[tuple[str, int, float, float]]] = {}
     for _id, _gid, name, cc, pop, lon, lat in places.geonames_cities():
-        out.setdefault(places.iso3_of_geonames(cc), []).append((name, pop, lat, lon))
+        by_code.setdefault(cc, []).append((name, pop, lat, lon))
+    out: dict[str, list[tuple[str, int, float, float]]] = {}
+    for cc, rows in by_code.items():  # one look-up per country code, not per city
+        out.setdefault(places.iso3_of_geonames(cc), []).extend(rows)
     for rows in out.values():
         rows.sort(key=lambda r: (-r[1], r[0]))
     return out
 
 
+@cache
+def _coordinates_by_name(iso3: str) -> dict[str, tuple[float, float]]:
+    """(latitude, longitude) of the most populous city of each folded name in ``iso3``."""
+    found: dict[str, tuple[float, float]] = {}
+    for name, _pop, lat, lon in _cities_of().get(iso3, ()):  # biggest first: it stays
+        found.setdefault(places.fold(name), (lat, lon))
+    return found
+
+
 def city_coordinates(city: str, iso3: str) -> tuple[float, float] | None:
     """(latitude, longitude) of the most populous GeoNames city of that name in ``iso3``."""
-    key = places.fold(city)
-    found = next((r for r in _cities_of().get(iso3, ()) if places.fold(r[0]) == key), None)
-    return (found[2], found[3]) if found else None
+    return _coordinates_by_name(iso3).get(places.fold(city))
 
 
 def city_of(post: RegisterPost) -> str:

