@@ -173,6 +173,23 @@ class Listing:
     def total(self) -> int:
         return sum(len(found) for _, found in self.sections)
 
+    @property
+    def summary(self) -> str:
+        """'Since run X the data changed: 2 posts opened, 1 event added.' (kinds in order)."""
+        counts: dict[str, int] = {}
+        for _, found in self.sections:
+            for c in found:
+                counts[c.kind] = counts.get(c.kind, 0) + 1
+        parts = [f"{n} {_plural(kind, n)}" for kind, n in counts.items()]
+        said = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+        return f"Since run {self.previous} the data changed: {said}."
+
+
+def _plural(kind: str, n: int) -> str:
+    """'post opened' -> 'posts opened' when n > 1 (the first word is the thing counted)."""
+    thing, _, rest = kind.partition(" ")
+    return f"{thing}s {rest}".strip() if n != 1 else kind
+
 
 def listing(previous: str, changes: dict[str, list[Change]]) -> Listing:
     return Listing(previous, tuple((title, tuple(found)) for title, found in changes.items()))
