@@ -30,15 +30,20 @@ COLUMNS = ("operator", "jurisdictions", "country", "city", "latitude", "longitud
            "creation", "QID")
 # The register's types -> schema.POST_TYPES, by the words they contain (first match wins):
 # "Consulate General of Sweden" is a consulate-general, "British High Commission" and
-# "apostolic nunciature" are embassies. Liaison, representative, trade and interests offices,
-# apostolic delegations and permanent missions are no post of these types.
+# "apostolic nunciature" are embassies, "Taipei Representative Office" a representative
+# office. Apostolic delegations, interests sections, permanent missions and a province's
+# government offices are no post of these types.
 TYPE_RULES = (
+    (re.compile(r"trade office", re.I), "trade-office"),
+    (re.compile(r"liaison office", re.I), "liaison-office"),
+    (re.compile(r"representative office", re.I), "representative-office"),
     (re.compile(r"consulates? general", re.I), "consulate-general"),
     (re.compile(r"honorary consul", re.I), "honorary-consulate"),
     (re.compile(r"consular agency", re.I), "consular-agency"),
     (re.compile(r"consul|assistant high commission", re.I), "consulate"),
     (re.compile(r"embassy|high commission|nunciature|diplomatic mission", re.I), "embassy"),
 )
+READ_TYPES = tuple(dict.fromkeys(kind for _, kind in TYPE_RULES))  # the types it can give
 
 
 @dataclass(frozen=True)
@@ -136,8 +141,8 @@ def _row(line: int, cells: dict[str, str]) -> RegisterPost | Unplaced:
         return unplaced(f"country {country!r} is not a country with an ISO 3166 code")
     kind = post_type_of(cells["type"])
     if not kind:
-        return unplaced(f"type {cells['type']!r} is none of the post types (embassy, "
-                        "consulate-general, consulate, honorary-consulate, consular-agency)")
+        return unplaced(f"type {cells['type']!r} names none of the post types "
+                        f"({', '.join(READ_TYPES)})")
     lat, lon = cells["latitude"].strip(), cells["longitude"].strip()
     latitude, longitude = _number(lat) if lat else None, _number(lon) if lon else None
     if (lat and latitude is None) or (lon and longitude is None) or (

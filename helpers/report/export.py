@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from helpers.core import paths, places
+from helpers.core.exceptions import ProjectError
 from helpers.data import descriptor
 from helpers.data.descriptor import data_hash
 
@@ -72,8 +73,6 @@ def load_sources() -> list[dict[str, str]]:
 def or_error(read):
     """What ``read()`` returns, or the message of the project error that stopped it: a page
     still gets written when the data it describes is damaged, and says so."""
-    from helpers.core.exceptions import ProjectError
-
     try:
         return read()
     except ProjectError as exc:

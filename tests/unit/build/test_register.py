@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.build.register import post_type_of, read_register
+from helpers.build.register import READ_TYPES, post_type_of, read_register
+from helpers.core import schema
 from helpers.core.exceptions import SourceError
 
 HEADER = ("operator;operatorQID;jurisdictions;jurisdictionQIDs;country;countryQID;city;cityQID;"
@@ -47,7 +48,7 @@ def test_jurisdictions_keep_countries_and_drop_provinces_and_organizations():
     (dict(operator="Nordic countries"), "operator 'Nordic countries' is not a country"),
     (dict(operator="Ministry of Foreign Affairs"), "is not a country"),
     (dict(country=""), "no country"),
-    (dict(kind="liaison office"), "none of the post types"),
+    (dict(kind="permanent mission"), "names none of the post types (trade-office,"),
     (dict(lat="south"), "not a latitude and a longitude"),
 ])
 def test_a_row_that_names_no_post_of_a_country_is_unplaced_with_its_reason(fields, reason):
@@ -72,6 +73,12 @@ def test_a_header_without_the_columns_stops_the_build_with_file_and_line():
                                                  "consulate-general"),
     ("honorary consulate", "honorary-consulate"), ("apostolic nunciature", "embassy"),
     ("British High Commission", "embassy"), ("Consular Agency", "consular-agency"),
-    ("consulate", "consulate"), ("Interests Section", "")])
+    ("consulate", "consulate"), ("Interests Section", ""), ("liaison office", "liaison-office"),
+    ("Taipei Representative Office", "representative-office"), ("trade office", "trade-office"),
+    ("Apostolic delegation", "")])
 def test_register_types_map_to_the_post_types_by_their_words(written, kind):
     assert post_type_of(written) == kind
+
+
+def test_every_type_the_register_reads_is_a_post_type_of_the_schema():
+    assert set(READ_TYPES) <= set(schema.POST_TYPES)
