@@ -19,18 +19,7 @@ def _interrupted(signum, frame):
 if __name__ == "__main__":  # Ctrl-C while the modules below import: one line, no traceback
     signal.signal(signal.SIGINT, _interrupted)
     signal.signal(signal.SIGTERM, _interrupted)
-    try:
-        import argparse
-        from pathlib import Path
-
-        from helpers.build.pipeline import __doc__ as _DOC
-        from helpers.build.pipeline import build_files, why
-        from helpers.core import paths
-        from helpers.core.exceptions import ProjectError
-    except KeyboardInterrupt as exc:
-        print("build interrupted before it started: nothing was changed", file=sys.stderr)
-        sys.exit(128 + (exc.args[0] if exc.args else signal.SIGINT))
-else:
+try:
     import argparse
     from pathlib import Path
 
@@ -38,6 +27,11 @@ else:
     from helpers.build.pipeline import build_files, why
     from helpers.core import paths
     from helpers.core.exceptions import ProjectError
+except KeyboardInterrupt as exc:
+    if __name__ != "__main__":
+        raise
+    print("build interrupted before it started: nothing was changed", file=sys.stderr)
+    sys.exit(128 + (exc.args[0] if exc.args else signal.SIGINT))
 
 
 def _stop_taking_signals() -> None:
