@@ -105,3 +105,23 @@ def test_the_cli_names_a_changed_raw_file(raw_copy, tmp_path):
     assert done.returncode != 0
     assert done.stderr.startswith(f"build failed: {path}: sha256 is ")
     assert "Traceback" not in done.stderr
+
+
+def test_ctrl_c_while_the_build_imports_is_one_line_and_changes_nothing(tmp_path):
+    # the interrupt is raised by the import of the pipeline, as a Ctrl-C in the first
+    # milliseconds of `python -m helpers.build` would be
+    script = (
+        "import builtins, runpy, sys\n"
+        "real = builtins.__import__\n"
+        "def interrupted(name, *args, **kwargs):\n"
+        "    if name == 'helpers.build.pipeline':\n"
+        "        raise KeyboardInterrupt(2)\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = interrupted\n"
+        f"sys.argv = ['helpers.build', '--out', {str(tmp_path / 'out')!r}]\n"
+        "runpy.run_module('helpers.build', run_name='__main__')\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=paths.ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 130
+    assert done.stderr == "build interrupted before it started: nothing was changed\n"
+    assert not (tmp_path / "out").exists()
