@@ -14,7 +14,7 @@ import pandas as pd
 from helpers.core import places
 from helpers.core.claims import parse_claims
 from helpers.core.schema import POST_TYPES, RELATION_REGIONS
-from helpers.core.text import escape_md
+from helpers.core.text import escape_md, possessive  # noqa: F401 (possessive: used via compute)
 
 UNIDENTIFIED = "(unidentified)"
 
@@ -27,11 +27,6 @@ COVERAGE_LEVELS = ("resident embassy", "non-resident accreditation", "other resi
 def reciprocity_levels(subject: str) -> tuple[str, ...]:
     """The reciprocity levels, the second naming the subject ("Chile only")."""
     return ("both sides", f"{subject} only", "partner only", "neither")
-
-
-def possessive(name: str) -> str:
-    """"Chile's", "United States'"."""
-    return name + ("'" if name.endswith("s") else "'s")
 
 
 def year_fraction(iso: str | None) -> float:

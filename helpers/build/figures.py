@@ -118,6 +118,15 @@ def indicators() -> list[Indicator]:
                           r["indicator"], r["label"]) for r in csv.DictReader(fh)]
 
 
+def trade_measures() -> dict[str, list[str]]:
+    """Indicators that trade statistics also measure (indicators.csv's ``trade_flows``): the
+    flows, from the subject's side, whose sum is the indicator ("export;import" for two-way
+    trade in goods)."""
+    with open(REFERENCE / "indicators.csv", encoding="utf-8", newline="") as fh:
+        return {r["indicator"]: r["trade_flows"].split(";") for r in csv.DictReader(fh)
+                if r.get("trade_flows")}
+
+
 def name_indicator(text: str, figure: Figure, lexicon: list[Indicator],
                    window_end: int | None = None) -> tuple[str, str]:
     """Indicator id and label for a figure, from the lexicon entries of the figure's unit.

@@ -23,10 +23,12 @@ from helpers.build.chiefs import read_chiefs
 from helpers.build.commit import why
 from helpers.build.extract import extract
 from helpers.build.register import read_register
-from helpers.build.sources import Manifest, read_manifest, read_source
+from helpers.build.sources import Manifest, read_manifest, read_source, read_source_bytes
 from helpers.build.statements import Document, read_article, read_fact_sheet
 from helpers.build.structured import add_sources
 from helpers.build.tei import read_tei
+from helpers.build.trade import reconcile_figures, reporter_of, trade_tables
+from helpers.build.workbooks import read_workbook
 from helpers.core import paths, schema
 from helpers.core.exceptions import OutputError
 
@@ -141,15 +143,36 @@ READERS: dict[str, Callable[[list[str], str, dict[str, str]], Document]] = {
 def extract_tables(manifest: Manifest) -> tuple[dict[str, list[dict]], dict[str, int]]:
     """Read every source of the manifest and run the extraction: (rows by table, counts)."""
     regions = schema.heading_regions(manifest.regions)
-    docs = [READERS[src.kind](read_source(manifest, src), src.file, regions)
-            for src in manifest.sources]
-    years = {s.file: int(s.date[:4]) for s in manifest.sources}
-    partners = {s.file: s.partner_iso3 for s in manifest.sources if s.partner_iso3}
+    texts = [s for s in manifest.sources if s.kind in READERS]
+    docs = [READERS[src.kind](read_source(manifest, src), src.file, regions) for src in texts]
+    years = {s.file: int(s.date[:4]) for s in texts}
+    partners = {s.file: s.partner_iso3 for s in texts if s.partner_iso3}
     result = extract(docs, manifest.subject, years, partners)
     tables = dict(result.tables)
     add_sources(tables, result.counts, docs, manifest.subject.iso3, partners)  # stage 7
+    _add_trade(tables, result.counts, manifest)  # stage 8
     tables["sources"] = sources_rows(manifest)
     return tables, result.counts
+
+
+def _add_trade(tables: dict[str, list[dict]], counts: dict[str, int],
+               manifest: Manifest) -> None:
+    """The trade workbooks' tables, and the text's trade figures reconciled against them."""
+    subject = manifest.subject.iso3
+    books = [(src, read_workbook(read_source_bytes(manifest, src), src.file, src.sha256))
+             for src in manifest.sources if src.kind == "trade"]
+    found = trade_tables(books, subject)
+    tables["trade"], tables["peer_trade"] = found.trade, found.peer_trade
+    tables.setdefault("unparsed", []).extend(found.unparsed)
+    tables.setdefault("statements", []).extend(found.statements)
+    if books:
+        counts.update(found.counts)
+        counts["unparsed (listed with a reason)"] = counts.get(
+            "unparsed (listed with a reason)", 0) + len(found.unparsed)
+        counts["statements read"] = counts.get("statements read", 0) + len(found.statements)
+    files = {reporter_of(book, src): src.file for src, book in books}
+    tables.setdefault("decisions", []).extend(
+        reconcile_figures(tables.get("figures", []), found.trade, subject, files))
 
 
 def render_tables(tables: dict[str, list[dict]]) -> dict[str, str]:

@@ -16,8 +16,13 @@ from helpers.core.paths import MANIFEST_NAME, ROOT
 from helpers.core.schema import REGIONS, Subject
 
 # record: a TEI XML record (helpers.build.tei); register: a `;`-separated register of posts
-# (helpers.build.register); chiefs: chiefs of mission, XML (helpers.build.chiefs)
-KINDS = ("article", "fact-sheet", "record", "register", "chiefs")
+# (helpers.build.register); chiefs: chiefs of mission, XML (helpers.build.chiefs); trade: a
+# trade-statistics workbook, one reporter's trade by partner (helpers.build.workbooks)
+KINDS = ("article", "fact-sheet", "record", "register", "chiefs", "trade")
+# A trade workbook's rows the build keeps (the manifest's `scope`): "subject", the reporter's
+# trade with the subject (the default for a partner's workbook), or "all", every partner (the
+# subject's own workbook always; a peer's, for the comparison of peers).
+TRADE_SCOPES = ("subject", "all")
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,10 @@ def read_manifest(folder: Path) -> Manifest:
                        "code", "sources", i)
         if file in {s.file for s in sources}:
             check.fail(f"{where}.file", f"{file!r} is listed twice", "sources", i)
+        scope = entry.get("scope", "subject")
+        if "scope" in entry and (values["kind"] != "trade" or scope not in TRADE_SCOPES):
+            check.fail(f"{where}.scope", f"{scope!r}: a scope is given to a source of kind "
+                       f"'trade' only, and is one of: {', '.join(TRADE_SCOPES)}", "sources", i)
         extra = {k: v for k, v in entry.items() if k not in (*_REQUIRED, "partner_iso3")}
         sources.append(Source(**values, partner_iso3=partner, extra=extra))
     regions = _regions(doc.get("regions", {}), check)
@@ -231,12 +240,9 @@ def _restore_hint(path: Path) -> str:
     return f"restore it (git checkout -- {shown})"
 
 
-def read_source(manifest: Manifest, source: Source) -> list[str]:
-    """Return the lines of a raw file after checking its checksum and encoding.
-
-    The file must be a regular file inside the raw folder (a symlink is refused, never
-    followed); a byte-order mark is dropped; a NUL byte is refused with its line.
-    """
+def read_source_bytes(manifest: Manifest, source: Source) -> bytes:
+    """The bytes of a raw file, after checking that it is a regular file inside the raw folder
+    (a symlink is refused, never followed), not empty, and has the manifest's checksum."""
     path = manifest.folder / source.file
     if _kind(path) == "missing":
         raise SourceError(str(path), "listed in the manifest but missing")
@@ -250,6 +256,17 @@ def read_source(manifest: Manifest, source: Source) -> list[str]:
         )
     if not data.strip():
         raise SourceError(str(path), "the file is empty")
+    return data
+
+
+def read_source(manifest: Manifest, source: Source) -> list[str]:
+    """Return the lines of a raw file after checking its checksum and encoding.
+
+    The file must be a regular file inside the raw folder (a symlink is refused, never
+    followed); a byte-order mark is dropped; a NUL byte is refused with its line.
+    """
+    path = manifest.folder / source.file
+    data = read_source_bytes(manifest, source)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

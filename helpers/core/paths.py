@@ -26,6 +26,8 @@ FIGURES = ROOT / "build" / "figures"  # a notebook's figures when no output_dir 
 PARAMETER_CACHE = ROOT / "build" / "cache" / "parameters"
 # derived, rebuildable look-up data (never an input): GeoNames in compact form
 GEONAMES_CACHE = ROOT / "build" / "cache" / "geonames"
+# trade workbooks as parsed, by their sha256 (helpers.build.workbooks)
+TRADE_CACHE = ROOT / "build" / "cache" / "trade"
 MANIFEST_NAME = "manifest.toml"
 DESCRIPTOR_NAME = "datapackage.json"  # the processed folder's description of itself
 # Inside a processed folder the build keeps each build whole in .versions/<id>/; .current (a

@@ -335,7 +335,10 @@ TRANSCONTINENTAL = {"CYP": ("Asia", "Europe"), "TUR": ("Asia", "Europe"),
 
 def region_of(iso3: str) -> str:
     c = countries().get(iso3)
-    return c.region if c else ""
+    if c:
+        return c.region
+    extra = _coded_elsewhere().get(iso3)
+    return extra["region"] if extra else ""
 
 
 def regions_of(iso3: str) -> tuple[str, ...]:
@@ -347,6 +350,9 @@ def name_of(iso3: str) -> str:
     c = countries().get(iso3)
     if c:
         return c.name
+    extra = _coded_elsewhere().get(iso3)
+    if extra:
+        return extra["name"]
     former = {code: name for code, name in _former_countries().values()}
     return former.get(iso3, iso3)
 
@@ -364,3 +370,42 @@ def iso3_of_geonames(countrycode: str) -> str:
     sovereign (as ``City.iso3``); "" when the code is unknown."""
     own = _iso2_map().get(countrycode, "")
     return sovereign().get(own, own)
+
+
+# ------------------------------------------------------------------ trade statistics' names
+
+TRADE_NAME_KINDS = ("country", "former", "world", "aggregate")
+
+
+@cache
+def _imf_names() -> dict[str, dict]:
+    """The IMF's names that the country tables do not hold (``reference/imf_names.csv``):
+    its way of writing countries ("Korea, Rep. of"), former countries with their codes, the
+    ``World`` total and the aggregates (regions, country groups, "not specified")."""
+    return {r["imf_name"]: r for r in _read_reference("imf_names.csv")}
+
+
+@cache
+def _coded_elsewhere() -> dict[str, dict]:
+    """Codes the names table gives that ISO 3166-1 has not (Kosovo XKX, Belgium-Luxembourg
+    XBL, the former countries): code -> its row (name, region)."""
+    return {r["iso3"]: r for r in _imf_names().values()
+            if r["iso3"] and r["iso3"] not in countries() and r["name"]}
+
+
+def trade_partner(name: str) -> tuple[str, str] | None:
+    """(code, kind) of a reporter or partner as trade statistics name it, or None.
+
+    ``kind`` is one of TRADE_NAME_KINDS: a ``country`` (ISO3, "China, P.R.: Mainland" is CHN,
+    Hong Kong and Macao stay themselves), a ``former`` country (its ISO 3166-3 code, or a
+    user-assigned X code where it has none), the ``world`` total (WLD), or an ``aggregate``
+    (code ""): a region or group, never a partner.
+    """
+    row = _imf_names().get(name.strip())
+    if row:
+        return row["iso3"], row["kind"]
+    iso3 = country_of(name)
+    if iso3:
+        return iso3, "country"
+    former = former_country_of(name)
+    return (former, "former") if former else None

@@ -55,12 +55,30 @@ STATEMENT_STATUSES = ("represented", "unparsed")
 DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inferred-partner",
                   "unresolved-partner", "empty-row", "date-choice", "organization", "count-check",
                   "indicator", "duplicate-post", "duplicate-record", "country-column",
-                  "region-heading", "reconciliation", "sources-agree")
+                  "region-heading", "reconciliation", "sources-agree", "trade-figure")
 # How the sources agree on a post (missions.agreement): the text sources (article, fact sheet)
 # and the register (Wikidata's posts) both state it, only one does, or they conflict.
 # Kinds of source (sources.csv `kind`) that are structured lists rather than text: the register
 # of posts and the chiefs of mission, compared with the text post by post (missions.agreement).
 STRUCTURED_KINDS = ("register", "chiefs")
+# Trade statistics (the IMF's Direction of Trade Statistics, source kind `trade`): each flow as
+# its reporter states it, exports valued free on board (FOB), imports with cost, insurance and
+# freight (CIF).
+FLOWS = ("export", "import")
+FLOW_BASIS = {"export": "FOB", "import": "CIF"}
+BASES = tuple(FLOW_BASIS.values())
+# a trade row's partner: a country of today, a former country (USSR SUN, Belgium-Luxembourg
+# XBL), or the reporter's total with the world (WLD); aggregates (regions, groups) are no rows
+TRADE_PARTNER_KINDS = ("country", "former", "world")
+WORLD_CODE = "WLD"
+WORLD_REGION = "world"  # peer_trade's row of a reporter's total with the world
+TRADE_REGIONS = (*RELATION_REGIONS, WORLD_REGION)
+# The two reports of one flow (the exporter's FOB, the importer's CIF) agree when the ratio
+# CIF / FOB lies in this band. The IMF itself assumes CIF = 1.10 x FOB where it estimates a
+# missing report (DOTS Guide), and freight and insurance are 3-10 % of the value for most
+# goods (IMF, "The Direction of Trade Statistics Guide", 2018); a tenth either side allows for
+# timing (goods shipped in December, received in January) and valuation: [0.90, 1.21].
+MIRROR_BAND = (0.90, 1.21)
 AGREEMENTS = ("both", "text-only", "register-only", "conflict")
 RESIDENCES = ("resident", "non-resident")
 # Two places are one post's place when they are at most this far apart (helpers.build.matching):
@@ -417,10 +435,75 @@ _table("register_posts", "Every post of the register (worldwide, for comparing t
     Column("source", "str", "The register file.", required=True),
 ], key=("sending_iso3", "region", "post_type", "residence"))
 
+def _trade_columns() -> list[Column]:
+    return [
+        Column("reporter_iso3", "iso3", "Country whose report it is (the workbook's reporter).",
+               required=True),
+        Column("partner_iso3", "iso3", "The partner: ISO 3166-1 alpha-3; a former country's "
+               "ISO 3166-3 code (USSR `SUN`) or a user-assigned X code where it has none "
+               "(Belgium-Luxembourg `XBL`, Kosovo `XKX`); `WLD` for the reporter's total with "
+               "the world.", required=True),
+        Column("partner_kind", "category", "`country`, `former` (a country that no longer "
+               "exists) or `world` (the reporter's total, never a partner). The IMF's "
+               "aggregates (regions, country groups, \"not specified\") are not rows.",
+               allowed=TRADE_PARTNER_KINDS, required=True),
+        Column("flow", "category", "`export`: goods the reporter sent to the partner; "
+               "`import`: goods it received from the partner.", allowed=FLOWS, required=True),
+        Column("year", "int", "Calendar year of the flow.", unit="year", required=True),
+        Column("value_usd_million", "float", "Value as the reporter states it, in millions of "
+               "US dollars at current prices; no row where the cell is empty (a missing value "
+               "is never a zero).", unit="USD million", required=True),
+        Column("estimated", "bool", "True when the IMF marks the value as its own estimate "
+               "(`1.62 e` in the table), made from the partner's report where the reporter "
+               "reported none: never compared with that report.", required=True),
+        Column("basis", "category", "Valuation: `FOB` (free on board: exports) or `CIF` (cost, "
+               "insurance and freight: imports), so an importer's report normally exceeds the "
+               "exporter's by freight and insurance.", allowed=BASES, required=True),
+        Column("partner_as_written", "str", "The partner as the workbook names it (\"China, "
+               "P.R.: Mainland\").", required=True),
+        Column("source", "str", "The workbook (see sources.csv).", required=True),
+        Column("sheet", "str", "Its sheet (`Exports, FOB` or `Imports, CIF`).", required=True),
+        Column("cell", "str", "The value's cell in that sheet, as a spreadsheet names it "
+               "(`C8`).", required=True),
+    ]
+
+
+_table("trade", "Trade in goods that concerns the subject, one row per reported flow and year: "
+       "the subject's report of its trade with every partner, and each shipped partner's "
+       "report of its trade with the subject (the same flow seen from the other side).",
+       _trade_columns(), key=("reporter_iso3", "partner_iso3", "flow", "year"))
+
+_table("peer_trade", "The peers' trade in goods, each from the peer's own report (the "
+       "workbooks the manifest marks `scope = \"all\"`, the subject's own aside, which is in "
+       "`trade`), summed by the partner's region: one row per peer, flow, year and region, "
+       "and one for its total with the world.", [
+    Column("reporter_iso3", "iso3", "The peer whose report it is.", required=True),
+    Column("flow", "category", "`export` or `import`, as in trade.", allowed=FLOWS,
+           required=True),
+    Column("year", "int", "Calendar year.", unit="year", required=True),
+    Column("region", "category", "The partners' region (as `region` elsewhere; a former "
+           "country's is its territory's), or `world`: the reporter's total with the world, "
+           "which includes what the IMF's aggregates hold.", allowed=TRADE_REGIONS,
+           required=True),
+    Column("value_usd_million", "float", "Sum of the reported values, millions of US "
+           "dollars.", unit="USD million", required=True),
+    Column("partners", "int", "Partners with a value that year (0 for the world total).",
+           unit="countries", required=True),
+    Column("largest_partner_iso3", "iso3", "The region's partner with the largest value."),
+    Column("largest_usd_million", "float", "Its value.", unit="USD million"),
+    Column("estimated_usd_million", "float", "Part of the sum the IMF estimated (values "
+           "marked `e`).", unit="USD million", required=True),
+    Column("basis", "category", "`FOB` (exports) or `CIF` (imports).", allowed=BASES,
+           required=True),
+    Column("source", "str", "The peer's workbook.", required=True),
+    Column("sheet", "str", "Its sheet.", required=True),
+], key=("reporter_iso3", "flow", "year", "region"))
+
 _table("sources", "Provenance of every raw file (from data/raw/manifest.toml).", [
     Column("source", "str", "File name in data/raw.", required=True),
     Column("kind", "str", "`article`, `fact-sheet`, `record` (a TEI XML record), `register` "
-           "(a `;`-separated register of posts) or `chiefs` (chiefs of mission, XML).",
+           "(a `;`-separated register of posts), `chiefs` (chiefs of mission, XML) or `trade` "
+           "(a trade-statistics workbook, one reporter's trade by partner).",
            required=True),
     Column("title", "str", "Title.", required=True),
     Column("publisher", "str", "Publisher.", required=True),

@@ -31,3 +31,8 @@ def is_missing(value: Any) -> bool:
         return bool(value != value)  # NaN and NaT are not equal to themselves
     except (TypeError, ValueError):  # pd.NA has no truth value; arrays have several
         return type(value).__name__ == "NAType"
+
+
+def possessive(name: str) -> str:
+    """"Chile's", "United States'"."""
+    return name + ("'" if name.endswith("s") else "'s")
