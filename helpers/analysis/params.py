@@ -32,16 +32,21 @@ from helpers.data import descriptor
 
 DIRECTIONS = (*schema.DIRECTIONS, "both")  # a parameter may ask for both sides at once
 SCALES = ("millions", "billions")
+TRADE_FLOWS = ("export", "import", "two-way")  # as helpers.analysis.trade.TRADE_FLOWS
 _TYPES = {"list": list, "int": int, "str": str, "bool": bool, "float": float, "dict": dict}
 _CACHE_DIR = paths.PARAMETER_CACHE
 
 
 # The two rules below read tables through pandas: they import it when a value of theirs is
 # checked, so that checking the runner's config for the other notebooks stays light.
-def _trade_indicators() -> tuple[str, ...]:
-    from helpers.analysis.trade import paired_indicators
+def _trade_partners(value: list) -> None:
+    """Countries as typed (names or ISO3), each once (ValueError says why not)."""
+    from helpers.analysis.countries import find_country
 
-    return tuple(paired_indicators())
+    unknown = [v for v in value if not isinstance(v, str) or find_country(v) is None]
+    if unknown:
+        raise ValueError(f"{unknown[0]!r} is not a country the project knows (a name such as "
+                         "'China' or an ISO3 code such as 'CHN')")
 
 
 def _partner_country(value: str) -> None:
@@ -60,8 +65,9 @@ def _peer_countries(value: list) -> None:
 
 
 def _source_files() -> tuple[str, ...]:
-    """The raw files of the processed folder, as its descriptor lists them."""
-    return tuple(sorted(s["file"] for s in descriptor.sources()))
+    """The raw files of the processed folder whose statements are read, as its descriptor
+    lists them (trade workbooks hold values, not statements: notebook 03 shows them)."""
+    return tuple(sorted(s["file"] for s in descriptor.sources() if s.get("kind") != "trade"))
 
 
 def writable_folder(value: str) -> None:
@@ -114,8 +120,10 @@ RULES: dict[str, dict[str, Rule]] = {
                              "output_dir": _OUTPUT_DIR},
     "02-mission-coverage": {"regions": Rule(RELATION_REGIONS), "direction": Rule(DIRECTIONS),
                             "post_types": Rule(POST_TYPES), "output_dir": _OUTPUT_DIR},
-    "03-trade-figures": {"indicators": Rule(_trade_indicators), "scale": Rule(SCALES),
-                         "output_dir": _OUTPUT_DIR},
+    "03-trade-figures": {"partners": Rule(check=_trade_partners),
+                         "top": Rule(minimum=1, maximum=8), "start_year": _YEAR,
+                         "end_year": _YEAR, "flow": Rule(TRADE_FLOWS), "scale": Rule(SCALES),
+                         "region": Rule(("", *RELATION_REGIONS)), "output_dir": _OUTPUT_DIR},
     "04-country-profile": {"country": Rule(check=_partner_country), "output_dir": _OUTPUT_DIR},
     "05-data-quality": {"sources": Rule(_source_files), "regions": Rule(RELATION_REGIONS),
                         "output_dir": _OUTPUT_DIR},

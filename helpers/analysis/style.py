@@ -40,6 +40,7 @@ OKABE_ITO = [ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILION, PURPLE, BLACK, GREY]
 # the palette without yellow (too light on white for points and thin lines) and black
 _STRONG = [BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, GREY]
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "p", "<", ">", "d"]
+MARKERS, STRONG = _MARKERS, _STRONG  # for series that no vocabulary names (partners)
 NONE_COLOR = "#DDDDDD"  # "nothing": no date, nothing stated
 
 

@@ -52,7 +52,11 @@ _CANDIDATE_KEYS = [
 
 
 _LICENCE_NAMES = {"CC BY-SA 4.0": ("CC-BY-SA-4.0",
-                                   "https://creativecommons.org/licenses/by-sa/4.0/")}
+                                   "https://creativecommons.org/licenses/by-sa/4.0/"),
+                  # statistical data: reuse, derivative works and redistribution allowed,
+                  # citing the source as the manifest's `citation` says
+                  "IMF Copyright and Usage terms": ("imf-terms",
+                                                    "https://www.imf.org/external/terms.htm")}
 
 
 def describe(folder: Path, manifest: Manifest, counts: dict[str, int]) -> dict:
@@ -98,6 +102,9 @@ def _source(s) -> dict:
            "sha256": s.sha256}
     if s.partner_iso3:
         out["partner_iso3"] = s.partner_iso3
+    for key in ("scope", "citation"):  # a trade workbook's rows kept; how its terms ask to cite
+        if isinstance(s.extra.get(key), str):
+            out[key] = s.extra[key]
     return out
 
 

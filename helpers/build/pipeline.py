@@ -165,6 +165,7 @@ def _add_trade(tables: dict[str, list[dict]], counts: dict[str, int],
     tables["trade"], tables["peer_trade"] = found.trade, found.peer_trade
     tables.setdefault("unparsed", []).extend(found.unparsed)
     tables.setdefault("statements", []).extend(found.statements)
+    tables.setdefault("decisions", []).extend(found.decisions)
     if books:
         counts.update(found.counts)
         counts["unparsed (listed with a reason)"] = counts.get(

@@ -32,6 +32,7 @@ class TradeTables:
     peer_trade: list[dict] = field(default_factory=list)
     unparsed: list[dict] = field(default_factory=list)  # unparsed rows (and their statements)
     statements: list[dict] = field(default_factory=list)
+    decisions: list[dict] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -39,7 +40,8 @@ def reporter_of(book: Workbook, source: Source) -> str:
     """The reporter's ISO3; refused unless it is a country and agrees with the manifest."""
     found = places.trade_partner(book.reporter)
     if found is None or found[1] != "country":
-        what = "a name the project does not know" if found is None else f"a {found[1]}"
+        what = ("a name the project does not know" if found is None else
+                f"{'an' if found[1][0] in 'aeiou' else 'a'} {found[1]}")
         raise SourceError(source.file, f"the workbook's reporter {book.reporter!r} is {what}: "
                           "a trade source is one country's report")
     if source.partner_iso3 and source.partner_iso3 != found[0]:
@@ -102,12 +104,17 @@ def _partners(out: TradeTables, file: str, sheet: Sheet) -> list[tuple[str, str,
             continue
         if code in first:  # the same partner twice in one sheet: the first is kept
             earlier = first[code]
-            same = earlier.values == partner_row.values
-            _unparsed(out, file, sheet.name, partner_row.row,
-                      f"repeats the partner of row {earlier.row} "
-                      + ("with the same values: kept once" if same else
-                         f"with other values: row {earlier.row} kept, this one left out"),
-                      partner_row.name)
+            if earlier.values == partner_row.values:
+                out.decisions.append(dict(
+                    kind="duplicate-record", subject=f"{partner_row.name} ({sheet.name}, row "
+                    f"{partner_row.row})", decision=f"kept once: row {earlier.row}",
+                    alternatives=f"row {partner_row.row}", rule="a partner's row repeated with "
+                    "the same values in one sheet is one report", source=file,
+                    line=partner_row.row))
+            else:
+                _unparsed(out, file, sheet.name, partner_row.row,
+                          f"repeats the partner of row {earlier.row} with other values: row "
+                          f"{earlier.row} kept, this one left out", partner_row.name)
             continue
         first[code] = partner_row
         found_rows.append((code, kind, partner_row))

@@ -357,6 +357,19 @@ def name_of(iso3: str) -> str:
     return former.get(iso3, iso3)
 
 
+# short names read with "the" in a sentence ("the United States", "the Netherlands")
+_WITH_THE = re.compile(r"^(United |Republic |Dominican Republic|Central African Republic|"
+                       r"Czech Republic|Netherlands|Philippines|Bahamas|Gambia|Maldives|"
+                       r"Marshall Islands|Solomon Islands|Seychelles|Comoros|Holy See|"
+                       r"Congo Republic|DR Congo|Soviet Union|United Arab Emirates)")
+
+
+def in_sentence(iso3: str) -> str:
+    """A country's name as a sentence writes it: "the United States", "China"."""
+    name = name_of(iso3)
+    return f"the {name}" if _WITH_THE.match(name) else name
+
+
 def states_in_region(region: str | None) -> list[Country]:
     """States (UN members and observer states) of a region (of the world when None), by
     common name."""

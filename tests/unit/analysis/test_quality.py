@@ -228,7 +228,11 @@ def test_quality_of_the_fact_sheet_alone(tmp_path, frames):
     facts = csv(out, "one-source-facts")
     # the fact sheet's year of U.S. relations is given by the historian's record too
     assert set(facts["source"]) == {FACT_SHEET} and "relations" not in set(facts["table"])
-    assert set(csv(out, "decisions")["subject"]) == {"Washington"}
+    # the fact sheet's decisions: its capital, and its trade figures against both reports
+    subjects = set(csv(out, "decisions")["subject"])
+    assert "Washington" in subjects
+    assert {s.split(" (")[0] for s in subjects - {"Washington"}} == {
+        "goods_trade_two_way 2009", "goods_trade_two_way 2016"}
     # the fact sheet gives one of the statements of a reconciled fact: the fact is shown whole
     reconciled = csv(out, "reconciliation")
     assert set(reconciled["fact"]) == {"United States: date relations began"}

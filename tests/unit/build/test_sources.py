@@ -13,16 +13,21 @@ from helpers.core import paths
 from helpers.core.exceptions import ChecksumError, SourceError
 
 
-def test_the_manifest_names_the_subject_and_the_five_sources():
+def test_the_manifest_names_the_subject_the_five_sources_and_the_trade_workbooks():
     manifest = read_manifest(paths.RAW)
     assert (manifest.subject.name, manifest.subject.iso3, manifest.subject.capital) == (
         "Peru", "PER", "Lima")
-    assert [(s.file, s.kind) for s in manifest.sources] == [
+    texts = [s for s in manifest.sources if s.kind != "trade"]
+    assert [(s.file, s.kind) for s in texts] == [
         (ARTICLE, "article"), (FACT_SHEET, "fact-sheet"),
         ("us_recognition_relations_peru_rdcr.xml", "record"),
         ("database_of_embassies_2022-11-16.csv", "register"),
         ("us_chiefs_of_mission_peru_pocom.xml", "chiefs")]
-    assert [s.partner_iso3 for s in manifest.sources] == ["", "USA", "USA", "", "USA"]
+    assert [s.partner_iso3 for s in texts] == ["", "USA", "USA", "", "USA"]
+    trade = [s for s in manifest.sources if s.kind == "trade"]
+    # the subject's own workbook names no partner; every other names its reporter
+    assert [s.file for s in trade if not s.partner_iso3] == ["DOTS_156.xlsx"]
+    assert all(s.publisher == "International Monetary Fund" for s in trade)
 
 
 def test_the_raw_files_match_the_checksums_their_manifest_records():
@@ -139,4 +144,4 @@ def test_every_kind_the_manifest_accepts_has_a_reader():
     """A manifest kind without a reader would pass validation and fail mid-build."""
     from helpers.build import sources
 
-    assert set(sources.KINDS) == set(READERS)
+    assert set(sources.KINDS) == set(READERS) | {"trade"}  # workbooks: helpers.build.workbooks
