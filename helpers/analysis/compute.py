@@ -155,6 +155,11 @@ def _side(missions: pd.DataFrame, direction: str) -> dict[str, str]:
     return out
 
 
+def presence_levels(missions: pd.DataFrame, direction: str) -> dict[str, str]:
+    """Each partner's strongest open presence on one side (COVERAGE_LEVELS), any source."""
+    return _side(missions, direction)
+
+
 def coverage(relations: pd.DataFrame, missions: pd.DataFrame, regions: list[str]):
     """Per listed partner: how the subject is represented there (``abroad``), and how the partner
     is represented in the subject country (``inward``, the name of the direction parameter)."""

@@ -500,3 +500,163 @@ def fact_series(trade: pd.DataFrame, subject: str, partner: str) -> dict[str, pd
                 mine["partner_iso3"] == partner],
             f"{possessive(places.name_of(partner))} report": theirs[
                 theirs["partner_iso3"] == subject]}
+
+
+# ------------------------------------------------------------------ beside presence and peers
+
+def beside_presence(trade: pd.DataFrame, missions: pd.DataFrame, subject: str,
+                    years: int = 5) -> pd.DataFrame:
+    """Every partner of the subject's report ranked by two-way trade over its last ``years``
+    years, with the presence on each side across all sources (missions: the text sources
+    and the register): resident embassy, other resident post, non-resident accreditation or
+    nothing stated (``presence_abroad``: the subject's in the partner; ``presence_inward``:
+    the partner's in the subject)."""
+    from helpers.analysis.compute import presence_levels
+
+    series = by_partner(trade, subject)
+    if series.empty:
+        return ranks(series, 0, 0).assign(presence_abroad=pd.Series(dtype="string"),
+                                           presence_inward=pd.Series(dtype="string"))
+    last = int(series["year"].max())
+    r = ranks(series, last - years + 1, last)
+    for side in ("abroad", "inward"):
+        level = presence_levels(missions, side)
+        r[f"presence_{side}"] = [level.get(i, "nothing stated") for i in r["partner_iso3"]]
+    r["region"] = [places.region_of(i) or "unknown" for i in r["partner_iso3"]]
+    return r.assign(first_year=last - years + 1, last_year=last)
+
+
+def presence_text(ranked: pd.DataFrame, subject: str, n: int = 20,
+                  little: float = 0.001) -> str:
+    """The large partners without a resident embassy of the subject, and the subject's
+    resident embassies that serve under ``little`` of its trade."""
+    if ranked.empty:
+        return ""
+    span = f"{ranked['first_year'].iloc[0]}–{ranked['last_year'].iloc[0]}"
+    top = ranked.head(n)
+    lacking = top[top["presence_abroad"] != "resident embassy"]
+    small = ranked[(ranked["presence_abroad"] == "resident embassy")
+                   & (ranked["share"] < little)]
+    name = places.in_sentence(subject)
+    text = (f"Of {possessive(name)} **{len(top)}** largest partners in two-way trade "
+            f"({span}, its own report), **{len(top) - len(lacking)}** have a resident embassy "
+            f"of {name}")
+    if len(lacking):
+        text += ("; those without: " + ", ".join(
+            f"{places.name_of(r.partner_iso3)} (rank {r.rank}, "
+            f"{r.presence_abroad})" for r in lacking.itertuples()))
+    text += (f". **{len(small)}** of its resident embassies are in countries that take under "
+             f"{little:.1%} of its trade each" + (": " + ", ".join(
+                 places.name_of(i) for i in small["partner_iso3"]) if len(small) else "") + ".")
+    return text
+
+
+def partner_trade(trade: pd.DataFrame, subject: str, partner: str) -> dict:
+    """A partner's two-way trade with the subject: both reports, its rank and share in the
+    subject's report over the last five years."""
+    series = by_partner(trade, subject)
+    if series.empty:
+        return dict(has_trade=False)
+    last = int(series["year"].max())
+    r = ranks(series, last - 4, last).set_index("partner_iso3")
+    row = r.loc[partner] if partner in r.index else None
+    return dict(has_trade=True, first_year=last - 4, last_year=last,
+                rank=int(row["rank"]) if row is not None else None,
+                share=float(row["share"]) if row is not None else None, of=len(r),
+                series=fact_series(trade, subject, partner))
+
+
+def describe_partner_trade(t: dict, subject: str, partner: str) -> str:
+    if not t["has_trade"]:
+        return (f"This dataset has no trade statistics for {places.in_sentence(subject)}, so "
+                "there is no trade series.")
+    name = places.in_sentence(partner)
+    if t["rank"] is None:
+        return (f"{_capital(places.in_sentence(subject))} reports no trade with {name} in "
+                f"{t['first_year']}–{t['last_year']}.")
+    theirs = list(t["series"].values())[1]
+    mirror_note = ("" if len(theirs) else f" {_capital(name)}'s own report is not in this "
+                   "dataset: only one side is shown.")
+    return (f"{_capital(name)} ranks **{t['rank']}** of {t['of']} among "
+            f"{possessive(places.in_sentence(subject))} partners in two-way trade over "
+            f"{t['first_year']}–{t['last_year']} (**{_percent(t['share'])}** of it, "
+            f"{possessive(places.in_sentence(subject))} own report).{mirror_note}")
+
+
+def peers_trade(trade: pd.DataFrame, peer_trade: pd.DataFrame, subject: str,
+                countries: list[str]) -> pd.DataFrame:
+    """Each compared country's two-way trade in its latest year, from its own report: the
+    total, the share of each region, and its largest partner in exports and in imports with
+    that partner's share of the flow (peers from ``peer_trade``,
+    the subject from ``trade``). A country without its own report is a row of missing
+    values, said so in ``note``."""
+    rows = []
+    for c in countries:
+        if c == subject:
+            g = _regions_of_own(trade, subject)
+        else:
+            g = peer_trade[peer_trade["reporter_iso3"] == c].astype(
+                {"region": "string", "largest_partner_iso3": "string"})
+        if g.empty:
+            rows.append(dict(country=c, note="no report of its own in this dataset"))
+            continue
+        year = int(g["year"].max())
+        y = g[g["year"] == year]
+        world = y[y["region"] == "world"].groupby("flow", observed=True)[
+            "value_usd_million"].sum()
+        row = dict(country=c, year=year, two_way_usd_million=float(world.sum()), note="")
+        both = y[y["region"] != "world"].groupby("region")["value_usd_million"].sum()
+        for region in ("Africa", "Americas", "Asia", "Europe", "Oceania"):
+            row[f"share_{region.lower()}"] = float(both.get(region, 0.0)) / world.sum()
+        for flow in FLOWS:  # the largest partner of each flow, and its share of the flow
+            f = y[(y["flow"] == flow) & (y["region"] != "world")].sort_values(
+                "largest_usd_million", ascending=False)
+            top = f.iloc[0] if len(f) and flow in world.index else None
+            row[f"largest_{flow}_partner_iso3"] = top["largest_partner_iso3"] \
+                if top is not None else None
+            row[f"largest_{flow}_share"] = float(top["largest_usd_million"]) / world[flow] \
+                if top is not None else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _regions_of_own(trade: pd.DataFrame, subject: str) -> pd.DataFrame:
+    """The subject's own report in peer_trade's shape (year, region, value, largest)."""
+    t = reported_by(trade, subject)
+    out = []
+    for (year, flow), g in t.groupby(["year", "flow"], observed=True):
+        world = g[g["partner_kind"] == "world"]["value_usd_million"].sum()
+        out.append(dict(year=year, flow=flow, region="world", value_usd_million=world,
+                        largest_partner_iso3=None, largest_usd_million=None))
+        p = g[g["partner_kind"] != "world"]
+        regions = [places.region_of(i) or "unknown" for i in p["partner_iso3"]]
+        for region, gg in p.assign(region=regions).groupby("region"):
+            top = gg.sort_values("value_usd_million", ascending=False).iloc[0]
+            out.append(dict(year=year, flow=flow, region=region,
+                            value_usd_million=gg["value_usd_million"].sum(),
+                            largest_partner_iso3=top["partner_iso3"],
+                            largest_usd_million=top["value_usd_million"]))
+    return pd.DataFrame(out)
+
+
+def peers_text(table: pd.DataFrame) -> str:
+    """The compared countries' totals, and how concentrated each one's exports are."""
+    have = table[table["note"] == ""] if "note" in table else table
+    if have.empty:
+        return "No compared country has its own trade report in this dataset."
+    parts = [f"{places.name_of(r.country)} **{_billions(r.two_way_usd_million, 'billions')}** "
+             f"in {int(r.year)} (largest export market "
+             f"{places.name_of(r.largest_export_partner_iso3)}, "
+             f"{_percent(r.largest_export_share)})" for r in have.itertuples()]
+    missing = table[table["note"] != ""]["country"] if "note" in table else []
+    text = "Two-way trade in goods, each country's own report: " + "; ".join(parts) + "."
+    if len(missing):
+        text += (" No report of their own in this dataset: "
+                 + ", ".join(places.name_of(c) for c in missing) + ".")
+    return text
+
+
+def series_table(traded: dict) -> pd.DataFrame:
+    """The two reports of a partner's trade in one long table (``report`` names each)."""
+    return pd.concat([s.assign(report=k) for k, s in traded["series"].items()],
+                     ignore_index=True)
