@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 
-from helpers.analysis import compute, style, trade
+from helpers.analysis import compute, style
 from helpers.analysis.timelines import (  # noqa: F401 - the notebooks draw them as charts.*
     cumulative_relations,
     event_lanes,
@@ -96,58 +96,6 @@ def hub_bars(hubs: pd.DataFrame, note: str, subject: str):
                        Patch(facecolor=colors["inward"], label="partner's post, accredited "
                              f"to {subject}")], loc="lower right")
     style.finish(fig, "Accreditation hubs: non-resident posts by city", note)
-    return fig
-
-
-def trade_slopes(growth: pd.DataFrame, scale: str, note: str, agreement_year: int | None,
-                 title: str):
-    """One slope per indicator from its first to its last year; bounds drawn as bounds.
-
-    A "more than" value is an open marker with an upward arrow and the words "more than", never
-    a plain point; the growth it implies is labelled "at least". Money is plotted at ``scale``,
-    other units as they are.
-    """
-    n = max(len(growth), 1)
-    fig, axes = plt.subplots(1, n, figsize=(4 * n + 1, 4.2), squeeze=False)
-    if growth.empty:
-        style.empty(axes[0][0], "no indicators selected")
-    for ax, r in zip(axes[0], growth.itertuples(index=False), strict=False):
-        first, last = int(r.start_year), int(r.end_year)
-        a = trade.axis_value(r.start_value, r.unit, scale)
-        b = trade.axis_value(r.end_value, r.unit, scale)
-        ax.plot([first, last], [a, b], color="#0072B2", lw=2,
-                ls="--" if r.bound != "exact" else "-")
-        for year, value, raw, q in ((first, a, r.start_value, r.start_qualifier),
-                                    (last, b, r.end_value, r.end_qualifier)):
-            bound = q in ("more-than", "at-least")
-            ax.plot(year, value, marker="o", ms=9, color="#0072B2",
-                    markerfacecolor="white" if bound else "#0072B2", markeredgewidth=2)
-            label = trade.amount(raw, r.unit, scale, q)
-            if bound:
-                ax.annotate("", xy=(year, value * 1.25), xytext=(year, value),
-                            arrowprops=dict(arrowstyle="->", color="#D55E00", lw=1.8))
-            # centred on the side away from the line (never into the edge): under the lower
-            # end, over the higher one (over the arrow of a lower bound)
-            above = (year == last) == (b >= a)
-            anchor = value * 1.25 if bound and above else value
-            ax.annotate(label, (year, anchor), xytext=(0, 8 if above else -12),
-                        textcoords="offset points", ha="center",
-                        va="bottom" if above else "top", fontsize=8,
-                        color="#D55E00" if bound else "#222222")
-        if agreement_year is not None and first <= agreement_year <= last:
-            ax.axvline(agreement_year, color="#999999", ls=":", lw=1.2)
-            ax.text(agreement_year + 0.1, ax.get_ylim()[1], "agreement",
-                    fontsize=7, color="#666666", va="top")
-        top = max(a, b) * 1.45
-        ax.set_ylim(0, top)
-        ax.set_xlim(first - 4.5, last + 4.5)  # room for "more than $1,000.00 million"
-        ax.set_xticks([first, last])
-        growth_text = trade.describe_growth(r._asdict())
-        ax.set_title(style.wrap(r.label, 34) + "\n" + style.wrap(f"growth: {growth_text}", 34),
-                     fontsize=9)
-        ax.set_xlabel("Year")
-        ax.set_ylabel(f"U.S. dollars ({scale}, nominal)" if r.unit == "USD" else r.unit)
-    style.finish(fig, title, note)
     return fig
 
 

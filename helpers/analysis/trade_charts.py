@@ -119,7 +119,8 @@ def mirror_chart(m: pd.DataFrame, partners: list[str], subject: str, title: str,
             s = f[f["partner_iso3"] == iso3]
             if s.empty:
                 continue
-            ax.plot(s["year"], s["ratio"], lw=1, color=style.STRONG[i % len(style.STRONG)], alpha=0.8,
+            ax.plot(s["year"], s["ratio"], lw=1, color=style.STRONG[i % len(style.STRONG)],
+                    alpha=0.8,
                     marker=style.MARKERS[i % len(style.MARKERS)], ms=3,
                     label=places.name_of(iso3))
             out = s[s["disagrees"]]

@@ -6,8 +6,8 @@ partners are resolved through ``places.trade_partner``: a country, a former coun
 ``World`` total, or an aggregate (a region or country group), which is no partner and no row;
 a name the project does not know is ``unparsed``, never dropped. Rows kept: the subject's own
 report with every partner, and each partner's report of its trade with the subject
-(``trade``); a peer's report (a workbook the manifest marks ``scope = "all"``) summed by the partner's
-region, with its largest partner (``peer_trade``).
+(``trade``); a peer's report (a workbook the manifest marks ``scope = "all"``) summed by the
+partner's region, with its largest partner (``peer_trade``).
 """
 
 from __future__ import annotations

@@ -132,29 +132,36 @@ def test_coverage_of_partners_embassies_inward(tmp_path):
     assert (out / "posts-map.png").stat().st_size > 0
 
 
-def test_trade_lower_bound_stays_a_bound_in_millions(tmp_path):
-    out = run("03-trade-figures", tmp_path, indicators=["us_food_agricultural_exports"],
-              scale="millions")
-    growth = pd.read_csv(out / "trade-growth.csv")
-    row = growth.iloc[0]
-    assert len(growth) == 1 and row["end_qualifier"] == "more-than"
-    assert row["bound"] == "at least"
-    assert (row["start_scaled"], row["end_scaled"]) == (530.0, 1000.0)
-    assert row["multiple"] == pytest.approx(1000 / 530)
+def test_trade_answers_from_the_build_china_leads_since_2014_and_the_fact_sheet_checked(
+        tmp_path):
+    out = run("03-trade-figures", tmp_path, scale="millions")
+    ranks = pd.read_csv(out / "trade-ranks.csv")
+    assert list(ranks["partner_iso3"][:2]) == ["USA", "CHN"]  # 1960-2020 in all
+    totals = pd.read_csv(out / "trade-totals.csv")
+    assert set(totals["flow"]) == {"export", "import", "two-way"}
+    assert totals["year"].min() == 1960 and totals["year"].max() == 2020
+    nb = (tmp_path / "03-trade-figures.ipynb").read_text(encoding="utf-8")
+    assert "China has been Peru's largest partner in two-way trade every year since 2014" in nb
+    assert "matches United States' report: US\\\\$ 14,278 million" in nb
+    mirror = pd.read_csv(out / "trade-mirror.csv")
+    exports = mirror[(mirror["partner_iso3"] == "USA") & (mirror["flow"] == "export")
+                     & (mirror["year"] == 2016)].iloc[0]
+    # Peru's exports (FOB) arrive as the United States' imports (CIF): CIF over FOB
+    assert exports["ratio"] == pytest.approx(exports["partner_usd"] / exports["subject_usd"])
+    for name in ("trade-totals", "trade-partners", "trade-regions", "trade-mirror",
+                 "trade-facts-USA"):
+        assert (out / f"{name}.svg").is_file()
 
 
 @pytest.mark.slow
-def test_trade_growth_of_two_indicators_in_billions(tmp_path):
-    out = run("03-trade-figures", tmp_path, indicators=["goods_trade_two_way",
-                                                        "agricultural_trade_two_way"])
-    growth = pd.read_csv(out / "trade-growth.csv").set_index("indicator")
-    goods = growth.loc["goods_trade_two_way"]
-    assert goods["multiple"] == pytest.approx(14.3 / 9.1)
-    assert goods["cagr"] == pytest.approx((14.3 / 9.1) ** (1 / 7) - 1)
-    assert goods["bound"] == "exact"
-    others = pd.read_csv(out / "other-figures.csv")
-    assert "us_food_agricultural_exports" in set(others["indicator"])
-    assert "coca_area" in set(others["indicator"])
+def test_trade_of_one_region_and_named_partners_in_exports(tmp_path):
+    out = run("03-trade-figures", tmp_path, region="Asia", flow="export",
+              partners=["Korea, South", "JPN"], start_year=1990, end_year=2010)
+    ranks = pd.read_csv(out / "trade-ranks.csv")
+    assert {"USA", "BRA"}.isdisjoint(ranks["partner_iso3"]) and "CHN" in set(
+        ranks["partner_iso3"])
+    totals = pd.read_csv(out / "trade-totals.csv")
+    assert totals["year"].between(1990, 2010).all()
 
 
 BAD_PARAMETERS = [
@@ -172,8 +179,10 @@ BAD_PARAMETERS = [
     ("02-mission-coverage", {"post_types": ["chancery"]}, "post_type 'chancery' is not one of"),
     ("03-trade-figures", {"scale": "thousands"},
      "scale 'thousands' is not one of: millions, billions"),
-    ("03-trade-figures", {"indicators": ["gdp"]}, "indicator 'gdp' is not one of: "
-     "agricultural_trade_two_way, goods_trade_two_way, us_food_agricultural_exports"),
+    ("03-trade-figures", {"flow": "both"}, "flow 'both' is not one of: export, import, "
+     "two-way"),
+    ("03-trade-figures", {"partners": ["Atlantis"]}, "'Atlantis' is not a country the "
+     "project knows"),
     ("03-trade-figures", {"colour": "red"}, "unknown parameter 'colour'"),
 ]
 

@@ -87,7 +87,7 @@ def test_a_notebook_speaks_of_the_subject_of_its_data(chile_without_peru, tmp_pa
         counts = pd.read_csv(out / "posts-by-region.csv")
         assert set(counts["side"]) == {"Chile's posts abroad", "Partners' posts serving Chile"}
     if name == "03-trade-figures":
-        assert "The figures table holds no indicator with values for two years" in markdown
+        assert "This dataset has no trade statistics for Chile" in markdown
         assert not list(out.glob("*.svg"))  # no empty chart
     if name == "04-country-profile":
         assert "Diplomatic posts between Chile and Brazil" in everything

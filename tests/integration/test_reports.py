@@ -123,7 +123,7 @@ def test_a_run_writes_notebooks_html_figures_index_and_manifest(two_runs):
         assert (latest / f"{name}.ipynb").is_file()
         assert "<html" in (latest / f"{name}.html").read_text(encoding="utf-8")
         assert (latest / "figures" / name).is_dir()
-    assert (latest / "figures" / "trade-millions" / "trade-2009-2016.svg").is_file()
+    assert (latest / "figures" / "trade-millions" / "trade-totals.svg").is_file()
     index = (latest / "index.html").read_text(encoding="utf-8")
     assert "trade-millions.html" in index and "scale: millions" in index
     manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))

@@ -43,16 +43,12 @@ def test_timeline_and_hub_sentences_escape_labels_and_cities():
         "**0** hub cities carry non-resident accreditation.")
 
 
-def test_paired_figures_escape_the_label_unit_and_agreement():
-    growth = pd.DataFrame([{
-        "label": EVIL, "start_value": 1.0e9, "end_value": 2.0e9, "unit": "USD",
-        "start_qualifier": "exact", "end_qualifier": "more-than", "start_year": 2001,
-        "end_year": 2011, "bound": "at least", "multiple": 2.0, "cagr": 0.07177}])
-    agreement = {"partner_iso3": "CHL", "year": 2006, "source": "notes_*x*.txt", "line": 4,
-                 "summary": EVIL}
-    rendered = assert_inert(trade.describe_pairs(growth, "billions", agreement))
-    assert "more than $2.00 billion" in rendered  # the escaped $ shows as a dollar sign
-    assert "notes_*x*.txt" in rendered and "<li>" in rendered
+def test_trade_sentences_escape_the_figure_its_decision_and_source():
+    facts = pd.DataFrame([{"label": EVIL, "year": 2016, "source": "notes_*x*.txt", "line": 4,
+                           "decision": EVIL, "alternatives": "Peru's report: US$ 1 million"}])
+    view = trade.TradeView(True, "PER", facts=facts)
+    rendered = assert_inert(trade.facts_text(view))
+    assert "US$ 1 million" in rendered and "notes_*x*.txt" in rendered
 
 
 def test_profile_sentences_escape_every_value_they_embed():

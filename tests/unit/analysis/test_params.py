@@ -71,13 +71,11 @@ def test_an_edited_parameters_cell_is_read_again(tmp_path, monkeypatch):
     assert params.defaults("03-trade-figures")["scale"] == "millions"
 
 
-def test_a_repeated_indicator_is_refused_not_shown_twice():
+def test_a_repeated_partner_is_refused_not_shown_twice():
     with pytest.raises(ParameterError) as info:
-        params.check("03-trade-figures", {"indicators": ["goods_trade_two_way",
-                                                         "goods_trade_two_way"]})
-    assert str(info.value) == ("03-trade-figures: parameter 'indicators': "
-                               "'goods_trade_two_way' is given more than once; give each "
-                               "value once")
+        params.check("03-trade-figures", {"partners": ["China", "China"]})
+    assert str(info.value) == ("03-trade-figures: parameter 'partners': 'China' is given more "
+                               "than once; give each value once")
 
 
 def test_honorary_consulates_asked_for_and_left_out_is_a_contradiction():
