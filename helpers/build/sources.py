@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.core import places
 from helpers.core.exceptions import ChecksumError, SourceError
 from helpers.core.paths import MANIFEST_NAME, ROOT
 from helpers.core.schema import REGIONS, Subject
@@ -121,6 +122,9 @@ def read_manifest(folder: Path) -> Manifest:
     if not _ISO3.match(subject.iso3):
         check.fail("subject.iso3", f"{subject.iso3!r} is not an ISO 3166-1 alpha-3 code "
                    "(three capital letters)", "subject")
+    field_name, why = places.subject_problem(subject.name, subject.iso3, subject.capital)
+    if field_name:
+        check.fail(f"subject.{field_name}", why, "subject")
     entries = doc.get("sources")
     if not isinstance(entries, list) or not entries or not all(
             isinstance(e, dict) for e in entries):
