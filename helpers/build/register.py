@@ -26,7 +26,6 @@ cannot be told. Rows without a QID are identified by their line.
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -34,25 +33,14 @@ from helpers.build.dates import date_problem
 from helpers.build.statements import Document
 from helpers.core import places
 from helpers.core.exceptions import SourceError
+from helpers.core.schema import POST_TYPE_WORDS
+from helpers.core.schema import post_type_of as _type_of_words
 
 COLUMNS = ("operator", "jurisdictions", "country", "city", "latitude", "longitude", "type",
            "creation", "QID")
-# The register's types -> schema.POST_TYPES, by the words they contain (first match wins):
-# "Consulate General of Sweden" is a consulate-general, "British High Commission" and
-# "apostolic nunciature" are embassies, "Taipei Representative Office" a representative
-# office. Apostolic delegations, interests sections, permanent missions and a province's
-# government offices are no post of these types.
-TYPE_RULES = (
-    (re.compile(r"trade office", re.I), "trade-office"),
-    (re.compile(r"liaison office", re.I), "liaison-office"),
-    (re.compile(r"representative office", re.I), "representative-office"),
-    (re.compile(r"consulates? general", re.I), "consulate-general"),
-    (re.compile(r"honorary consul", re.I), "honorary-consulate"),
-    (re.compile(r"consular agency", re.I), "consular-agency"),
-    (re.compile(r"consul|assistant high commission", re.I), "consulate"),
-    (re.compile(r"embassy|high commission|nunciature|diplomatic mission", re.I), "embassy"),
-)
-READ_TYPES = tuple(dict.fromkeys(kind for _, kind in TYPE_RULES))  # the types it can give
+# The register's types are read by the words every source's post types are read by
+# (schema.POST_TYPE_WORDS); these are the types it can give.
+READ_TYPES = tuple(dict.fromkeys(kind for _, kind in POST_TYPE_WORDS))
 # The span of a plausible creation date: the oldest posts Wikidata records date from the 14th
 # century (1300-01-01 in the 2022 register); none is created after the register was made.
 EARLIEST_CREATION = "1000-01-01"
@@ -116,10 +104,8 @@ class RegisterDocument(Document):
     repeats: tuple[Repeat, ...] = ()
 
 
-@cache
-def post_type_of(written: str) -> str:
-    """The schema's post type for a register type as written, or "" when it is none."""
-    return next((kind for rx, kind in TYPE_RULES if rx.search(written)), "")
+# the register writes a few dozen types over 9,852 rows: each is read once
+post_type_of = cache(_type_of_words)
 
 
 def _qid(uri: str) -> str:

@@ -6,6 +6,7 @@ import zlib
 
 import pytest
 
+from helpers.build.posts import parse_mission
 from helpers.build.register import READ_TYPES, post_type_of, read_register
 from helpers.core import schema
 from helpers.core.exceptions import SourceError
@@ -80,9 +81,29 @@ def test_a_header_without_the_columns_stops_the_build_with_file_and_line():
     ("British High Commission", "embassy"), ("Consular Agency", "consular-agency"),
     ("consulate", "consulate"), ("Interests Section", ""), ("liaison office", "liaison-office"),
     ("Taipei Representative Office", "representative-office"), ("trade office", "trade-office"),
-    ("Apostolic delegation", "")])
+    ("Apostolic delegation", ""), ("assistant high commission", "consulate"),
+    ("de facto embassy", "embassy")])
 def test_register_types_map_to_the_post_types_by_their_words(written, kind):
     assert post_type_of(written) == kind
+
+
+@pytest.mark.parametrize("written", ["honorary consulate general", "honorary consulate-general",
+                                     "Honorary Consulate General of Peru"])
+def test_an_honorary_consulate_general_is_one_whichever_way_it_is_written(written):
+    """Issue 24, item 9: "honorary consulate general" was read as a career consulate-general,
+    "honorary consulate-general" as an honorary consulate."""
+    (post,) = read_register([HEADER, row(kind=written)], "reg.csv").posts
+    assert post.post_type == "honorary-consulate-general"
+
+
+@pytest.mark.parametrize("words", ["embassy", "consulate-general", "general consulate",
+                                   "honorary consulate", "honorary consulate-general",
+                                   "honorary consulate general", "consular agency",
+                                   "high commission", "trade office", "liaison office",
+                                   "representative office", "consulate"])
+def test_the_article_and_the_register_read_a_post_type_alike(words):
+    (mention,) = parse_mission(f"Chile has an {words} in Lima.").posts
+    assert mention.post_type == post_type_of(words) == schema.post_type_of(words) != ""
 
 
 def test_every_type_the_register_reads_is_a_post_type_of_the_schema():
