@@ -31,3 +31,17 @@ def is_missing(value: Any) -> bool:
         return bool(value != value)  # NaN and NaT are not equal to themselves
     except (TypeError, ValueError):  # pd.NA has no truth value; arrays have several
         return type(value).__name__ == "NAType"
+
+
+SHOWN_CHARACTERS = 80  # how much of a value an error message shows back
+
+
+def shown(value: Any, limit: int = SHOWN_CHARACTERS) -> str:
+    """``repr(value)`` for an error message, cut to ``limit`` characters with its full length
+    said, so a refused 10 MB value is never printed back whole.
+
+    >>> shown("x" * 1000, 12)
+    "'xxxxxxxxxxx… (1,002 characters)"
+    """
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
