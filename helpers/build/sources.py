@@ -235,6 +235,23 @@ def _restore_hint(path: Path) -> str:
     return f"restore it (git checkout -- {shown})"
 
 
+def _other_encoding(data: bytes) -> str:
+    """The encoding a file is in when it is plainly not UTF-8 from its first bytes: UTF-16 or
+    UTF-32 by their byte-order mark, or UTF-16 without one (every other byte a NUL); else ""."""
+    for mark, name in ((b"\xff\xfe\x00\x00", "UTF-32 (a little-endian byte-order mark)"),
+                       (b"\x00\x00\xfe\xff", "UTF-32 (a big-endian byte-order mark)"),
+                       (b"\xff\xfe", "UTF-16 (a little-endian byte-order mark)"),
+                       (b"\xfe\xff", "UTF-16 (a big-endian byte-order mark)")):
+        if data.startswith(mark):
+            return name
+    head = data[:4096]
+    for start, order in ((1, "little-endian"), (0, "big-endian")):
+        half = head[start::2]
+        if len(half) >= 8 and half.count(0) > len(half) // 2:
+            return f"UTF-16 ({order}, without a byte-order mark: NUL bytes between letters)"
+    return ""
+
+
 def read_source(manifest: Manifest, source: Source) -> list[str]:
     """Return the lines of a raw file after checking its checksum and encoding.
 
@@ -254,6 +271,10 @@ def read_source(manifest: Manifest, source: Source) -> list[str]:
         )
     if not data.strip():
         raise SourceError(str(path), "the file is empty")
+    other = _other_encoding(data)
+    if other:
+        raise SourceError(str(path), f"the file is {other}, not UTF-8: save it as UTF-8 (the "
+                          "sources are read as UTF-8 text)", 1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
