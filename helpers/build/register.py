@@ -26,6 +26,7 @@ cannot be told. Rows without a QID are identified by their line.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -276,6 +277,9 @@ def _one_line(reader, line: int, source: str) -> None:
 
 def _why(exc: csv.Error) -> str:
     said = str(exc)
+    limit = re.search(r"field larger than field limit \((\d+)\)", said)
+    if limit:
+        return f"a quote opens a cell that runs on past {int(limit.group(1)):,} characters"
     if "unexpected end of data" in said:
         return "a quote opens a cell that is never closed, so the rest of the file would be " \
             "that one cell"
