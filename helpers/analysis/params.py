@@ -27,8 +27,8 @@ from typing import Any
 
 from helpers.core import paths, schema
 from helpers.core.exceptions import ParameterError
-from helpers.core.text import shown
 from helpers.core.schema import EVENT_KINDS, POST_TYPES, RELATION_REGIONS
+from helpers.core.text import shown
 from helpers.data import descriptor
 
 DIRECTIONS = (*schema.DIRECTIONS, "both")  # a parameter may ask for both sides at once

@@ -161,7 +161,7 @@ def read_chiefs(lines: list[str], source: str, until: str = "") -> ChiefsDocumen
         raise SourceError(source, "holds no <chief> element (a chiefs-of-mission file lists "
                           "<chiefs><chief>...)")
     starts = [line for line, _nominee, _fields in found]
-    shared = next((a for a, b in zip(starts, starts[1:]) if a == b), None)
+    shared = next((a for a, b in zip(starts, starts[1:], strict=False) if a == b), None)
     if shared is not None:  # every record is known by its line: one chief, one line
         raise SourceError(source, "two <chief> elements start on this line: put each on its "
                           "own line (every chief is identified by the line it starts on)",

@@ -191,7 +191,7 @@ def _one_post_per_item(read: list[tuple[tuple[str, ...], RegisterPost | Unplaced
     of one QID with different cells are each unplaced, naming the other rows' lines.
     """
     by_qid: dict[str, list[int]] = {}
-    for i, (cells, found) in enumerate(read):
+    for i, (cells, _found) in enumerate(read):
         qid = _qid(cells[-1]) if cells else ""
         if qid:
             by_qid.setdefault(qid, []).append(i)

@@ -128,7 +128,8 @@ def _job(path: Path, i: int, entry: Any, folder: Path | None = None) -> Job:
         available = sorted(p.stem for p in folder.glob("*.ipynb"))
         if not isinstance(notebook, str) or notebook not in available:
             raise ConfigError(f"{path}: {label}: field 'notebook': unknown notebook "
-                              f"{shown(notebook)} in {folder}; notebooks are: {', '.join(available)}")
+                              f"{shown(notebook)} in {folder}; notebooks are: "
+                              f"{', '.join(available)}")
         notebook_file = folder / f"{notebook}.ipynb"
     values = entry.get("parameters") or {}
     if not isinstance(values, dict):
