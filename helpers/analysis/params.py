@@ -28,6 +28,7 @@ from typing import Any
 from helpers.core import paths, schema
 from helpers.core.exceptions import ParameterError
 from helpers.core.schema import EVENT_KINDS, POST_TYPES, RELATION_REGIONS
+from helpers.core.text import shown
 from helpers.data import descriptor
 
 DIRECTIONS = (*schema.DIRECTIONS, "both")  # a parameter may ask for both sides at once
@@ -154,18 +155,18 @@ def notebooks() -> list[str]:
 def notebook_name(text: str) -> str:
     """A notebook named by its stem or by its path (``notebooks/01-x.ipynb``), as its stem."""
     if not isinstance(text, str):
-        raise ParameterError(f"unknown notebook {text!r}; notebooks are: "
+        raise ParameterError(f"unknown notebook {shown(text)}; notebooks are: "
                              + ", ".join(notebooks()))
     stem = text
     if text.endswith(".ipynb"):
         path = Path(text)
         path = path if path.is_absolute() else paths.ROOT / path
         if path.resolve().parent != paths.NOTEBOOKS.resolve():
-            raise ParameterError(f"notebook {text!r} is not in {paths.NOTEBOOKS}; notebooks "
+            raise ParameterError(f"notebook {shown(text)} is not in {paths.NOTEBOOKS}; notebooks "
                                  "are: " + ", ".join(notebooks()))
         stem = path.stem
     if stem not in notebooks():
-        raise ParameterError(f"unknown notebook {text!r}; notebooks are: "
+        raise ParameterError(f"unknown notebook {shown(text)}; notebooks are: "
                              + ", ".join(notebooks()))
     return stem
 
@@ -229,14 +230,31 @@ def defaults(notebook: str) -> dict[str, Any]:
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
 
+# A parameter names values (regions, a country, a year); it never carries data. A value longer
+# than this, written as JSON, is refused for every notebook, the project's or another's: it would
+# be copied into the notebook, its page and the index.
+PARAMETER_CAP = 10_000  # characters
+
+
+def check_size(notebook: str, values: dict[str, Any]) -> None:
+    """Refuse a parameter name or value over ``PARAMETER_CAP`` characters (as JSON)."""
+    for name, value in values.items():
+        size = len(json.dumps(value, default=str)) + len(str(name))
+        if size > PARAMETER_CAP:
+            raise ParameterError(f"{notebook}: parameter {shown(name)} is {size:,} characters "
+                                 f"long, over the cap of {PARAMETER_CAP:,}: a parameter names "
+                                 "values, it does not carry data")
+
+
 def check(notebook: str, values: dict[str, Any]) -> dict[str, Any]:
     """Validate parameter values for a notebook; return defaults overlaid with them."""
     notebook = notebook_name(notebook)
     params = declared(notebook)
+    check_size(notebook, values)
     unknown = sorted(set(values) - set(params))
     if unknown:
-        raise ParameterError(f"{notebook}: unknown parameter {unknown[0]!r}; its parameters "
-                             "are: " + ", ".join(params))
+        raise ParameterError(f"{notebook}: unknown parameter {shown(unknown[0])}; its "
+                             "parameters are: " + ", ".join(params))
     out = defaults(notebook)
     for p in params.values():
         if p.name in values:
@@ -248,19 +266,19 @@ def check(notebook: str, values: dict[str, Any]) -> dict[str, Any]:
 def _check_value(notebook: str, p: Param, value: Any) -> Any:
     where = f"{notebook}: parameter {p.name!r}"
     if p.type is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ParameterError(f"{where} must be an integer, got {value!r}")
+        raise ParameterError(f"{where} must be an integer, got {shown(value)}")
     if p.type is bool and not isinstance(value, bool):
-        raise ParameterError(f"{where} must be True or False, got {value!r}")
+        raise ParameterError(f"{where} must be True or False, got {shown(value)}")
     if p.type is str and not isinstance(value, str):
-        raise ParameterError(f"{where} must be text, got {value!r}")
+        raise ParameterError(f"{where} must be text, got {shown(value)}")
     if p.type is list:
         if isinstance(value, (str, tuple)):
             value = [value] if isinstance(value, str) else list(value)
         if not isinstance(value, list):
-            raise ParameterError(f"{where} must be a list, got {value!r}")
+            raise ParameterError(f"{where} must be a list, got {shown(value)}")
         twice = sorted({str(v) for v in value if value.count(v) > 1})
         if twice:
-            raise ParameterError(f"{where}: {', '.join(map(repr, twice))} is given more than "
+            raise ParameterError(f"{where}: {', '.join(map(shown, twice))} is given more than "
                                  "once; give each value once")
     rule = p.rule
     allowed = rule.allowed_values()
@@ -270,7 +288,7 @@ def _check_value(notebook: str, p: Param, value: Any) -> Any:
     for item in items:
         if enforce and item not in allowed:
             label = singular if p.type is list else p.name
-            raise ParameterError(f"{where}: {label} {item!r} is not one of: "
+            raise ParameterError(f"{where}: {label} {shown(item)} is not one of: "
                                  + (", ".join(allowed) or "(none in this dataset)"))
     if p.type is int:
         if rule.minimum is not None and value < rule.minimum or rule.maximum is not None and (

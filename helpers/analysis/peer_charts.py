@@ -101,9 +101,19 @@ def maps_chart(register: pd.DataFrame, countries: list[str], note: str):
     return fig
 
 
+_RANK_COLORS = {1: "#E69F00", 2: "#56B4E9", 3: "#0072B2"}
+
+
 def chiefs_chart(timeline: pd.DataFrame, title: str, note: str):
-    """Who served when: one bar per chief, coloured by rank; ad-interim chiefs hatched."""
-    colors = {1: "#E69F00", 2: "#56B4E9", 3: "#0072B2"}
+    """Who served when: one bar per chief, coloured by rank, ad-interim chiefs hatched; or,
+    for a table ``peers.chiefs_shown`` counted by decade, the chiefs who started in each
+    decade, stacked by rank. Either way the figure has a bounded size."""
+    if "decade" in timeline.columns:
+        return _chiefs_by_decade(timeline, title, note)
+    if len(timeline) > peers.MAX_CHIEF_BARS:
+        raise ValueError(f"{len(timeline)} chiefs: count them by decade first "
+                         "(peers.chiefs_shown)")
+    colors = _RANK_COLORS
     fig, ax = plt.subplots(figsize=(9, max(3.0, 0.11 * len(timeline) + 1.6)))
     for i, r in enumerate(timeline.itertuples(index=False)):
         ax.barh(i, max(r.end_year - r.start_year, 0.3), left=r.start_year,
@@ -121,3 +131,28 @@ def chiefs_chart(timeline: pd.DataFrame, title: str, note: str):
         title="COW level", loc="upper left", bbox_to_anchor=(1.02, 1))
     style.finish(fig, title, note)
     return fig
+
+
+def _chiefs_by_decade(counted: pd.DataFrame, title: str, note: str):
+    """Chiefs who started in each decade, stacked by COW level (ad interim apart, hatched)."""
+    from matplotlib.patches import Patch
+
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    decades = sorted(counted["decade"].unique())
+    bottom = pd.Series(0, index=decades)
+    for (level, interim), group in counted.groupby(["cow_level", "ad_interim"], sort=True):
+        heights = group.set_index("decade")["chiefs"].reindex(decades, fill_value=0)
+        ax.bar(decades, heights, bottom=bottom, width=8,
+               color=_RANK_COLORS.get(int(level), "#999999"),
+               hatch="///" if interim else None, edgecolor="#333333", linewidth=0.3)
+        bottom = bottom + heights
+    ax.set_xlabel("decade the chief started")
+    ax.set_ylabel("chiefs of mission")
+    ax.legend(handles=[Patch(color=c, label=f"{k}: {n}") for k, c, n in (
+        (1, _RANK_COLORS[1], "chargé d'affaires"), (2, _RANK_COLORS[2], "minister"),
+        (3, _RANK_COLORS[3], "ambassador"))] + [Patch(facecolor="#FFFFFF", edgecolor="#333333",
+                                                       hatch="///", label="ad interim")],
+        title="COW level", loc="upper left", bbox_to_anchor=(1.02, 1))
+    style.finish(fig, f"{title}, by decade ({int(counted['chiefs'].sum()):,} chiefs)", note)
+    return fig
+

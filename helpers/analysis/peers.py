@@ -184,6 +184,25 @@ def chiefs_timeline(chiefs: pd.DataFrame) -> pd.DataFrame:
          "end_year", "end_note", "source", "line"]].sort_values("start").reset_index(drop=True)
 
 
+# A chart of chiefs draws one bar per chief up to this many; past it (a file of thousands of
+# chiefs would draw a figure metres high, for minutes) it counts the chiefs who started in
+# each decade, by rank: as many bars as decades, whatever the number of chiefs.
+MAX_CHIEF_BARS = 150
+
+
+def chiefs_shown(timeline: pd.DataFrame) -> pd.DataFrame:
+    """What the chiefs chart draws: the timeline itself up to ``MAX_CHIEF_BARS`` chiefs, else
+    the chiefs who started in each decade by COW level (``decade``, ``cow_level``,
+    ``envoy_rank``, ``ad_interim``, ``chiefs``)."""
+    if len(timeline) <= MAX_CHIEF_BARS:
+        return timeline
+    decade = (timeline["start"].str[:4].astype(int) // 10) * 10
+    counted = timeline.assign(decade=decade).groupby(
+        ["decade", "cow_level", "envoy_rank", "ad_interim"], as_index=False).size()
+    return counted.rename(columns={"size": "chiefs"}).sort_values(
+        ["decade", "cow_level", "ad_interim"]).reset_index(drop=True)
+
+
 def _year(iso: str) -> float:
     """'1992-09' -> 1992.67: a date as a fractional year, for a timeline's axis."""
     parts = [int(x) for x in str(iso).split("-")]

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from helpers.build import xmlfile
+from helpers.build.dates import date_problem
 from helpers.build.decisions import Decision
 from helpers.build.reconcile import choose
 from helpers.build.statements import Document
@@ -42,7 +43,10 @@ ROLES = {
 DATE_FIELDS = ("appointed", "arrived", "started", "ended")
 BROKEN = re.compile(r"\brelations\s+(?:were\s+)?(?:suspended|interrupted|severed|broken)",
                     re.I)
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# The span of the dates a chiefs-of-mission file can hold: the Office of the Historian lists
+# the chiefs of mission of the United States, which exist from its independence; none serves
+# after the file was published (the manifest's date).
+EARLIEST = "1776-07-04"
 _PRECISION = {4: "year", 7: "month", 10: "day"}
 
 
@@ -126,7 +130,7 @@ class _Collector:
         return self.chiefs
 
 
-def _chief(line: int, nominee: bool, f: dict[str, str]) -> Chief | Bad:
+def _chief(line: int, nominee: bool, f: dict[str, str], until: str = "") -> Chief | Bad:
     text = "; ".join(f"{k}={v}" for k, v in f.items() if v) or "<chief> with no fields"
     person, role = f.get("person-id", ""), f.get("role-title-id", "")
     if not person:
@@ -134,21 +138,35 @@ def _chief(line: int, nominee: bool, f: dict[str, str]) -> Chief | Bad:
     if role not in ROLES:
         return Bad(line, text, f"role-title-id {role!r} is not one of: {', '.join(ROLES)}")
     dates = {k: f.get(f"{k}/date", "") for k in DATE_FIELDS}
-    wrong = [f"{k} {v!r}" for k, v in dates.items() if v and not _DATE.match(v)]
+    wrong = [f"{k} {v!r} {why}" for k, v in dates.items() if v
+             for why in [date_problem(v, EARLIEST, until)] if why]
     if wrong:
-        return Bad(line, text, f"{', '.join(wrong)} is not a date written YYYY, YYYY-MM or "
-                   "YYYY-MM-DD")
+        return Bad(line, text, "; ".join(wrong))
+    started, ended = dates["started"], dates["ended"]
+    common = min(len(started), len(ended))
+    if started and ended and ended[:common] < started[:common]:
+        return Bad(line, text, f"ended {ended!r} is before started {started!r}")
     notes = {k: f.get(f"{k}/note", "") for k in DATE_FIELDS}
     return Chief(line, person, role, dates, notes, f.get("note", ""), not nominee)
 
 
-def read_chiefs(lines: list[str], source: str) -> ChiefsDocument:
-    """Read the chiefs of mission; refuse malformed or hostile XML with its line."""
+def read_chiefs(lines: list[str], source: str, until: str = "") -> ChiefsDocument:
+    """Read the chiefs of mission; refuse malformed or hostile XML with its line.
+
+    ``until`` is the file's own date (ISO): a date after it, or before ``EARLIEST``, or one
+    that is no calendar date, makes its chief unparsed with the reason.
+    """
     found = xmlfile.parse(lines, source, _Collector(), "a chiefs-of-mission file")
     if not found:
         raise SourceError(source, "holds no <chief> element (a chiefs-of-mission file lists "
                           "<chiefs><chief>...)")
-    read = [_chief(*c) for c in found]
+    starts = [line for line, _nominee, _fields in found]
+    shared = next((a for a, b in zip(starts, starts[1:], strict=False) if a == b), None)
+    if shared is not None:  # every record is known by its line: one chief, one line
+        raise SourceError(source, "two <chief> elements start on this line: put each on its "
+                          "own line (every chief is identified by the line it starts on)",
+                          shared)
+    read = [_chief(*c, until=until) for c in found]
     return ChiefsDocument(source, (), (), (),
                           tuple(c for c in read if isinstance(c, Chief)),
                           tuple(c for c in read if isinstance(c, Bad)))
@@ -186,6 +204,7 @@ def add_chiefs(tables: dict[str, list[dict]], doc: ChiefsDocument, sending: str,
     fed: dict[int, set[str]] = {c.line: {"chiefs"} for c in doc.chiefs}
     earlier = [r for r in tables["levels"] if (r["sending_iso3"], r["receiving_iso3"]) ==
                (sending, receiving)]
+    reached: set[int] = set()  # COW levels the chiefs have reached (a return is no rival date)
     for c in level_steps(doc.chiefs):
         date = c.dates["started"]
         row = dict(sending_iso3=sending, receiving_iso3=receiving,
@@ -194,7 +213,10 @@ def add_chiefs(tables: dict[str, list[dict]], doc: ChiefsDocument, sending: str,
                    precision=precision(date), source=src, line=c.line, sentence=1, text=c.text)
         tables["levels"].append(row)
         fed[c.line].add("levels")
-        others = [r for r in earlier if r["cow_level"] == row["cow_level"]]
+        if row["cow_level"] in reached:
+            continue  # back at a level after a downgrade: a later change, not when it began
+        reached.add(row["cow_level"])
+        others = _first_by_source([r for r in earlier if r["cow_level"] == row["cow_level"]])
         if others:
             tables["decisions"].append(_reconcile(row, others, sending, receiving))
     for c in doc.chiefs:
@@ -215,8 +237,19 @@ def add_chiefs(tables: dict[str, list[dict]], doc: ChiefsDocument, sending: str,
                                    if k not in ("kind", "row_line", "status", "tables")})
 
 
+def _first_by_source(rows: list[dict]) -> list[dict]:
+    """Each source's earliest row of a level: when that source says the level began."""
+    first: dict[str, dict] = {}
+    for r in sorted(rows, key=lambda r: (r["from_date"], int(r["line"]))):
+        first.setdefault(r["source"], r)
+    return list(first.values())
+
+
 def _reconcile(row: dict, others: list[dict], sending: str, receiving: str) -> dict:
-    """A decision on the date a level began: the sources agree, or the rule chooses."""
+    """A decision on the date a level began: the sources agree, or the rule chooses.
+
+    It is recorded at the chief's line (the chosen date names its own file and line), so each
+    chief decides at most one level and no two decisions share a key."""
     mine = Claim(row["from_date"], row["precision"], row["source"], int(row["line"]))
     theirs = [Claim(r["from_date"], r["precision"], r["source"], int(r["line"])) for r in others]
     what = (f"{places.name_of(sending)} to {places.name_of(receiving)}: "
@@ -226,7 +259,7 @@ def _reconcile(row: dict, others: list[dict], sending: str, receiving: str) -> d
                         "the sources give the same date", mine.source, mine.line).record()
     choice = choose([mine, *theirs])
     return Decision("reconciliation", what, str(choice.chosen), choice.alternatives,
-                    choice.rule, choice.chosen.source, choice.chosen.line).record()
+                    choice.rule, mine.source, mine.line).record()
 
 
 def _ledger(source: str, line: int, partner: str, fed: str, reason: str, text: str) -> dict:

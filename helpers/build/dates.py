@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, replace
 
@@ -98,3 +99,30 @@ def parse_date(text: str) -> Date | None:
         return None
     return Date(d.iso, d.precision, approximate=d.approximate)
 
+
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_problem(iso: str, earliest: str, until: str = "") -> str:
+    """Why ``iso`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) is no date of a source that covers
+    ``earliest`` to ``until`` (its own date, at any precision), or "" when it is one.
+
+    >>> date_problem("2022-02-30", "1776")
+    'is not a calendar date'
+    >>> date_problem("9999-12-31", "1776", "2022-02")
+    'is after 2022-02, the date of the source'
+    """
+    m = _ISO.match(iso)
+    if not m:
+        return "is not a date written YYYY, YYYY-MM or YYYY-MM-DD"
+    year, month, day = (int(x) if x else None for x in m.groups())
+    try:
+        datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        return "is not a calendar date"
+    if iso[:len(earliest)] < earliest[:len(iso)]:
+        return f"is before {earliest}, the earliest date the source can hold"
+    if until and iso[:len(until)] > until[:len(iso)]:
+        return f"is after {until}, the date of the source"
+    return ""

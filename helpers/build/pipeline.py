@@ -23,7 +23,13 @@ from helpers.build.chiefs import read_chiefs
 from helpers.build.commit import why
 from helpers.build.extract import extract
 from helpers.build.register import read_register
-from helpers.build.sources import Manifest, read_manifest, read_source, read_source_bytes
+from helpers.build.sources import (
+    Manifest,
+    Source,
+    read_manifest,
+    read_source,
+    read_source_bytes,
+)
 from helpers.build.statements import Document, read_article, read_fact_sheet
 from helpers.build.structured import add_sources
 from helpers.build.tei import read_tei
@@ -56,6 +62,10 @@ def build_files(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED,
     """
     out = Path(out)
     commit.check_folder(out)
+    sources = Path(raw).resolve()
+    if out.resolve() == sources or sources in out.resolve().parents:
+        raise OutputError(str(out), f"inside the raw sources ({raw}): the tables go elsewhere, "
+                          "never among the files they are built from")
     manifest = read_manifest(raw)
     tables, counts = extract_tables(manifest)
     texts = render_tables(tables)  # validates every table before anything is written
@@ -130,13 +140,16 @@ def _written_before(out: Path) -> dict[str, bytes]:
 
 
 # Each kind of source (sources.KINDS) -> a reader of its lines into a statements.Document:
-# (lines, file name, heading -> region table). The later stages are the same for every kind.
-READERS: dict[str, Callable[[list[str], str, dict[str, str]], Document]] = {
-    "article": read_article,
-    "fact-sheet": lambda lines, file, _regions: read_fact_sheet(lines, file),
-    "record": lambda lines, file, _regions: read_tei(lines, file),  # TEI XML (helpers.build.tei)
-    "register": lambda lines, file, _regions: read_register(lines, file),  # `;`-separated CSV
-    "chiefs": lambda lines, file, _regions: read_chiefs(lines, file),  # chiefs of mission XML
+# (lines, the source as the manifest records it, heading -> region table). The later stages are
+# the same for every kind. The structured sources read dates up to the source's own date.
+READERS: dict[str, Callable[[list[str], Source, dict[str, str]], Document]] = {
+    "article": lambda lines, src, regions: read_article(lines, src.file, regions),
+    "fact-sheet": lambda lines, src, _regions: read_fact_sheet(lines, src.file),
+    "record": lambda lines, src, _regions: read_tei(lines, src.file),  # TEI XML (build.tei)
+    "register": lambda lines, src, _regions: read_register(  # `;`-separated CSV
+        lines, src.file, until=src.date),
+    "chiefs": lambda lines, src, _regions: read_chiefs(  # chiefs of mission XML
+        lines, src.file, until=src.date),
 }
 
 
@@ -144,7 +157,7 @@ def extract_tables(manifest: Manifest) -> tuple[dict[str, list[dict]], dict[str,
     """Read every source of the manifest and run the extraction: (rows by table, counts)."""
     regions = schema.heading_regions(manifest.regions)
     texts = [s for s in manifest.sources if s.kind in READERS]
-    docs = [READERS[src.kind](read_source(manifest, src), src.file, regions) for src in texts]
+    docs = [READERS[src.kind](read_source(manifest, src), src, regions) for src in texts]
     years = {s.file: int(s.date[:4]) for s in texts}
     partners = {s.file: s.partner_iso3 for s in texts if s.partner_iso3}
     result = extract(docs, manifest.subject, years, partners)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from helpers.build.dates import find_dates
 from helpers.core import places
+from helpers.core.schema import post_type_of
 
 _POST = re.compile(
     r"(?P<count>\b(?:an?|\d+|two|three|four|five|six)\s+)?"
@@ -51,24 +52,6 @@ _THERE_IS = re.compile(r"^There\s+(?:is|are)\s+(?P<rest>.+)$")
 _NEGATIVE = re.compile(r"\bdoes not have (?:an?|any) (?:accreditation|embassy|mission|"
                        r"representation)\b")
 _LEADING_DATE = re.compile(r"^(?:In|On|Since)\s+[^,]*\d{4},\s*")
-
-
-def post_type(words: str) -> str:
-    w = words.lower()
-    for kind in ("trade", "liaison", "representative"):
-        if w.startswith(kind):
-            return f"{kind}-office"
-    if "honorary" in w:
-        return "honorary-consulate-general" if "general" in w else "honorary-consulate"
-    if "high" in w:
-        return "embassy"  # a high commission is the embassy of one Commonwealth member in another
-    if "agency" in w:
-        return "consular-agency"
-    if "general" in w:
-        return "consulate-general"
-    if "embass" in w:
-        return "embassy"
-    return "consulate"
 
 
 @dataclass
@@ -178,7 +161,7 @@ def _posts(rest: str) -> list[PostMention]:
             address = after.strip()[3:]
         raw = (m.group("count") or "").strip().lower()
         count = int(raw) if raw.isdigit() else _WORD_COUNTS.get(raw)
-        out.append(PostMention(post_type(m.group("type")), count, cities, country, address))
+        out.append(PostMention(post_type_of(m.group("type")), count, cities, country, address))
     return out
 
 

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.core import places
 from helpers.core.exceptions import ChecksumError, SourceError
 from helpers.core.paths import MANIFEST_NAME, ROOT
 from helpers.core.schema import REGIONS, Subject
@@ -126,6 +127,9 @@ def read_manifest(folder: Path) -> Manifest:
     if not _ISO3.match(subject.iso3):
         check.fail("subject.iso3", f"{subject.iso3!r} is not an ISO 3166-1 alpha-3 code "
                    "(three capital letters)", "subject")
+    field_name, why = places.subject_problem(subject.name, subject.iso3, subject.capital)
+    if field_name:
+        check.fail(f"subject.{field_name}", why, "subject")
     entries = doc.get("sources")
     if not isinstance(entries, list) or not entries or not all(
             isinstance(e, dict) for e in entries):
@@ -240,6 +244,23 @@ def _restore_hint(path: Path) -> str:
     return f"restore it (git checkout -- {shown})"
 
 
+def _other_encoding(data: bytes) -> str:
+    """The encoding a file is in when it is plainly not UTF-8 from its first bytes: UTF-16 or
+    UTF-32 by their byte-order mark, or UTF-16 without one (every other byte a NUL); else ""."""
+    for mark, name in ((b"\xff\xfe\x00\x00", "UTF-32 (a little-endian byte-order mark)"),
+                       (b"\x00\x00\xfe\xff", "UTF-32 (a big-endian byte-order mark)"),
+                       (b"\xff\xfe", "UTF-16 (a little-endian byte-order mark)"),
+                       (b"\xfe\xff", "UTF-16 (a big-endian byte-order mark)")):
+        if data.startswith(mark):
+            return name
+    head = data[:4096]
+    for start, order in ((1, "little-endian"), (0, "big-endian")):
+        half = head[start::2]
+        if len(half) >= 8 and half.count(0) > len(half) // 2:
+            return f"UTF-16 ({order}, without a byte-order mark: NUL bytes between letters)"
+    return ""
+
+
 def read_source_bytes(manifest: Manifest, source: Source) -> bytes:
     """The bytes of a raw file, after checking that it is a regular file inside the raw folder
     (a symlink is refused, never followed), not empty, and has the manifest's checksum."""
@@ -267,6 +288,10 @@ def read_source(manifest: Manifest, source: Source) -> list[str]:
     """
     path = manifest.folder / source.file
     data = read_source_bytes(manifest, source)
+    other = _other_encoding(data)
+    if other:
+        raise SourceError(str(path), f"the file is {other}, not UTF-8: save it as UTF-8 (the "
+                          "sources are read as UTF-8 text)", 1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -14,6 +14,7 @@ concern the subject are statements (kind ``entry``); rows that cannot be placed 
 from __future__ import annotations
 
 from helpers.build.chiefs import ChiefsDocument, add_chiefs
+from helpers.build.decisions import Decision
 from helpers.build.matching import city_of, concerns, match_posts, register_rows
 from helpers.build.register import RegisterDocument, RegisterPost
 from helpers.build.statements import Document
@@ -32,7 +33,7 @@ def add_sources(tables: dict[str, list[dict]], counts: dict[str, int], docs: lis
     for doc in registers:
         _add_register(tables, doc, subject)
         counts["register rows read"] = counts.get("register rows read", 0) + len(
-            doc.posts) + len(doc.unplaced)
+            doc.posts) + len(doc.unplaced) + len(doc.repeats)
         counts["register posts about the subject"] = counts.get(
             "register posts about the subject", 0) + sum(concerns(p, subject) for p in doc.posts)
     for doc in docs:
@@ -101,6 +102,11 @@ def _add_register(tables: dict[str, list[dict]], doc: RegisterDocument, subject:
     for u in doc.unplaced:
         partner = subject if subject in u.concerns else ""
         _unparsed(tables, src, u.line, partner, u.reason, u.text)
+    for r in doc.repeats:  # the same post again: one post, and a decision naming both lines
+        tables["decisions"].append(Decision(
+            "duplicate-post", r.post.text, "one post", f"line {r.first_line}",
+            f"the register repeats line {r.first_line} (the same Wikidata item, the same cells): "
+            "one post, read from its first line", src, r.line).record())
     tables["post_sources"] += [rows[0] for rows in stated.values()]
     tables["register_posts"] += register_counts(doc.posts, src)
 

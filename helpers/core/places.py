@@ -157,6 +157,34 @@ def _former_countries() -> dict[str, tuple[str, str]]:
     return out
 
 
+def former_countries() -> dict[str, str]:
+    """Countries whose ISO 3166-1 code was withdrawn (ISO 3166-3), by ISO3 -> name."""
+    return {code: name for code, name in _former_countries().values()}
+
+
+def subject_problem(name: str, iso3: str, capital: str) -> tuple[str, str]:
+    """Why a subject (name, ISO3, capital) is no country the project knows, as (field, why),
+    or ("", "") when it is one: the code must be ISO 3166-1 (or a former country of ISO
+    3166-3), the name one of that country's names, the capital a city of it in GeoNames."""
+    former = former_countries()
+    if iso3 not in countries() and iso3 not in former:
+        return "iso3", (f"{iso3!r} is no country the project knows (ISO 3166-1, or a former "
+                        "country of ISO 3166-3)")
+    own = country_of(name) or former_country_of(name)
+    if own != iso3:
+        said = f": it names {own} ({name_of(own)})" if own else ""
+        return "name", f"{name!r} is not a name of {iso3} ({name_of(iso3)}){said}"
+    found = city_candidates(capital)
+    if iso3 in former:
+        ok = bool(found)  # a former country's cities now lie in its successors
+    else:
+        ok = any(iso3 in (c.iso3, c.territory) for c in found)
+    if not ok:
+        return "capital", (f"{capital!r} is not a city of {name_of(iso3)} in the gazetteer "
+                           "(GeoNames)")
+    return "", ""
+
+
 def former_country_of(name: str) -> str | None:
     """ISO3 of a country that no longer has an ISO 3166-1 code ("Netherlands Antilles": ANT),
     or None. Only a cell that names one partner uses it; prose keeps to today's countries."""

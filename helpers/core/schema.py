@@ -43,6 +43,36 @@ PRECISION_RANK = {p: i for i, p in enumerate(PRECISIONS)}
 POST_TYPES = ("embassy", "consulate-general", "consulate", "honorary-consulate-general",
               "honorary-consulate", "consular-agency", "trade-office", "liaison-office",
               "representative-office")
+# How a source's words name a post type, for every source (the article's sentences, the
+# register's `type` cells): the first rule whose words appear wins. "Consulate General of
+# Sweden" is a consulate-general, "honorary consulate general" and "Honorary
+# Consulate-General" honorary consulates-general, "British High Commission" and "apostolic
+# nunciature" embassies (a high commission is the embassy of one Commonwealth member in
+# another), "assistant high commission" a consulate. Apostolic delegations, interests sections,
+# permanent missions and a province's government offices name none.
+POST_TYPE_WORDS = (
+    (re.compile(r"trade\s+office", re.I), "trade-office"),
+    (re.compile(r"liaison\s+office", re.I), "liaison-office"),
+    (re.compile(r"representative\s+office", re.I), "representative-office"),
+    (re.compile(r"honorary\s+consul\w*[-\s]+general|general\s+honorary\s+consul", re.I),
+     "honorary-consulate-general"),
+    (re.compile(r"honorary\s+consul", re.I), "honorary-consulate"),
+    (re.compile(r"consular\s+agenc", re.I), "consular-agency"),
+    (re.compile(r"consulates?[-\s]+general|general\s+consulate", re.I), "consulate-general"),
+    (re.compile(r"consul|assistant\s+high\s+commission", re.I), "consulate"),
+    (re.compile(r"embass|high\s+commission|nunciature|diplomatic\s+mission", re.I), "embassy"),
+)
+
+
+def post_type_of(words: str) -> str:
+    """The post type (``POST_TYPES``) a source's words name, or "" when they name none.
+
+    >>> post_type_of("honorary consulate general"), post_type_of("British High Commission")
+    ('honorary-consulate-general', 'embassy')
+    """
+    return next((kind for rx, kind in POST_TYPE_WORDS if rx.search(words)), "")
+
+
 EVENT_KINDS = ("relations-established", "relations-renewed", "relations-broken", "recognition",
                "agreement", "mission-opened", "mission-closed", "mission-suspended",
                "mission-reopened", "visit", "membership", "other",

@@ -36,3 +36,17 @@ def is_missing(value: Any) -> bool:
 def possessive(name: str) -> str:
     """"Chile's", "United States'"."""
     return name + ("'" if name.endswith("s") else "'s")
+
+
+SHOWN_CHARACTERS = 80  # how much of a value an error message shows back
+
+
+def shown(value: Any, limit: int = SHOWN_CHARACTERS) -> str:
+    """``repr(value)`` for an error message, cut to ``limit`` characters with its full length
+    said, so a refused 10 MB value is never printed back whole.
+
+    >>> shown("x" * 1000, 12)
+    "'xxxxxxxxxxx… (1,002 characters)"
+    """
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"

@@ -55,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true",
                         help="print only failures and the summary (for cron)")
     args = parser.parse_args(argv)
+    # a relative --out means what it means in a shell: from the folder the command runs in
+    # (the kernels run elsewhere, so every path they are given is absolute)
+    args.out = args.out.absolute()
     handlers = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     SIGNALS.update(defer=False, pending=None, raised=False)
     lock = None

@@ -15,6 +15,7 @@ from typing import Any
 from helpers.analysis import params
 from helpers.core import paths
 from helpers.core.exceptions import ConfigError, ParameterError
+from helpers.core.text import shown
 from helpers.data import descriptor
 
 CONFIG = paths.CONFIG
@@ -24,6 +25,11 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 DEFAULT_TIMEOUT = 600.0  # seconds a job's own cells may take
+# What one job's cells may output in all (text, tables, images), in bytes: past it, further
+# outputs are left out, a note says so in their place and the job fails. A report of this
+# project outputs under 1 MB; a loop that prints without end would otherwise fill the disk
+# with a notebook and a page of the same size.
+OUTPUT_CAP = 32_000_000
 
 
 @dataclass
@@ -61,7 +67,7 @@ def read_config(path: Path) -> list[Job]:
         raise ConfigError(f"{path}: expected a mapping with a 'jobs' list")
     unknown = sorted(set(doc) - {"jobs", "for_each", "notebooks"})
     if unknown:
-        raise ConfigError(f"{path}: unknown top-level key {unknown[0]!r}; keys are: jobs, "
+        raise ConfigError(f"{path}: unknown top-level key {shown(unknown[0])}; keys are: jobs, "
                           "for_each, notebooks")
     folder = None
     if doc.get("notebooks") is not None:
@@ -103,14 +109,14 @@ def _job(path: Path, i: int, entry: Any, folder: Path | None = None) -> Job:
     if not isinstance(entry, dict):
         raise ConfigError(f"{path}: job {i}: expected a mapping with name, notebook, parameters")
     name = entry.get("name")
-    label = f"job {name!r}" if name else f"job {i}"
+    label = f"job {shown(name)}" if name else f"job {i}"
     extra = sorted(set(entry) - {"name", "notebook", "parameters", "timeout"})
     if extra:
-        raise ConfigError(f"{path}: {label}: unknown field {extra[0]!r}; fields are: name, "
+        raise ConfigError(f"{path}: {label}: unknown field {shown(extra[0])}; fields are: name, "
                           "notebook, parameters, timeout")
     if not isinstance(name, str) or not _NAME.match(name):
         raise ConfigError(f"{path}: {label}: field 'name' must be lower-case letters, digits "
-                          f"and hyphens, got {name!r}")
+                          f"and hyphens, got {shown(name)}")
     notebook = entry.get("notebook")
     notebook_file = None
     if folder is None:
@@ -122,7 +128,8 @@ def _job(path: Path, i: int, entry: Any, folder: Path | None = None) -> Job:
         available = sorted(p.stem for p in folder.glob("*.ipynb"))
         if not isinstance(notebook, str) or notebook not in available:
             raise ConfigError(f"{path}: {label}: field 'notebook': unknown notebook "
-                              f"{notebook!r} in {folder}; notebooks are: {', '.join(available)}")
+                              f"{shown(notebook)} in {folder}; notebooks are: "
+                              f"{', '.join(available)}")
         notebook_file = folder / f"{notebook}.ipynb"
     values = entry.get("parameters") or {}
     if not isinstance(values, dict):
@@ -141,7 +148,7 @@ def _job(path: Path, i: int, entry: Any, folder: Path | None = None) -> Job:
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(
             timeout, (int, float)) or not timeout > 0):
         raise ConfigError(f"{path}: {label}: field 'timeout' must be a number of seconds above "
-                          f"0, got {timeout!r}")
+                          f"0, got {shown(timeout)}")
     return Job(name, notebook, dict(values), None if timeout is None else float(timeout),
                notebook_file)
 
@@ -151,11 +158,12 @@ def _check_declared(notebook: str, file: Path, values: dict[str, Any]) -> None:
     (read by :func:`helpers.analysis.params.inspect`, as for the project's notebooks)."""
     if not values:
         return
+    params.check_size(notebook, values)
     declared = list(params.inspect(file))
     unknown = sorted(set(values) - set(declared))
     if unknown:
-        raise ParameterError(f"{notebook}: unknown parameter {unknown[0]!r}; its parameters "
-                             f"are: {', '.join(declared) or '(none)'}")
+        raise ParameterError(f"{notebook}: unknown parameter {shown(unknown[0])}; its "
+                             f"parameters are: {', '.join(declared) or '(none)'}")
 
 
 def _expand(path: Path, i: int, entry: Any, folder: Path | None = None) -> list[Job]:

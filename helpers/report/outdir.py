@@ -34,6 +34,7 @@ def check_out(out: Path) -> None:
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise RunRefusedError(f"--out {out}: not a folder")
+    _outside_the_data(out)
     latest = out / "latest"
     if latest.is_symlink():
         target = os.readlink(latest)
@@ -44,6 +45,20 @@ def check_out(out: Path) -> None:
         kind = "folder" if latest.is_dir() else "file"
         raise RunRefusedError(f"{latest} is a {kind}, not the runner's symlink; it is never "
                               "removed: move it away or choose another --out")
+
+
+def _outside_the_data(out: Path) -> None:
+    """Refuse an ``out`` inside the processed tables (a rebuild sweeps old versions, and runs
+    would sit among the tables) or inside the raw sources; symlinks are resolved first."""
+    where = Path(out).resolve()
+    for folder, what in ((paths.PROCESSED, "the processed tables"),
+                         (paths.DEFAULT_PROCESSED, "the processed tables"),
+                         (paths.RAW, "the raw sources")):
+        inside = folder.resolve()
+        if where == inside or inside in where.parents:
+            raise RunRefusedError(f"--out {out}: inside {what} ({folder}), which the build "
+                                  "rewrites and whose files are inputs; choose a folder "
+                                  "outside it, such as reports/")
 
 
 def prepare_out(out: Path) -> int:

@@ -46,7 +46,7 @@ def run(jobs: list[Job], out: Path, workers: int | None = None, hide_code: bool 
     ``force``. Returns the run folder and the outcomes; raises Interrupted on SIGINT/SIGTERM
     after stopping workers and kernels and removing the temporary folder.
     """
-    out = Path(out)
+    out = Path(out).absolute()  # kernels run in other folders: they get absolute paths
     run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}"
     tmp = out / f".tmp-{run_id}"
     tmp.mkdir()

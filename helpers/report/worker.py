@@ -19,7 +19,7 @@ from pathlib import Path
 from helpers.core import paths
 from helpers.core.text import escape_md
 from helpers.report import export
-from helpers.report.config import DEFAULT_TIMEOUT, Job, Outcome
+from helpers.report.config import DEFAULT_TIMEOUT, OUTPUT_CAP, Job, Outcome
 from helpers.report.notebooks import strip_volatile
 
 SETUP_TIMEOUT = 120.0  # seconds for a kernel to start and import the plotting stack
@@ -168,8 +168,8 @@ class _Worker:
         seconds["kernel"] = time.perf_counter() - t0
         t1 = time.perf_counter()
         if status == "ok":
-            client = NotebookClient(nb, km=self.km, kernel_name="python3",
-                                    record_timing=False, timeout=None)
+            client = _capped(NotebookClient)(nb, km=self.km, kernel_name="python3",
+                                             record_timing=False, timeout=None)
             client.kc = self.kc
             task = self.loop.create_task(self._execute(client))
             done, _ = self.loop.run_until_complete(asyncio.wait({task}, timeout=timeout))
@@ -191,6 +191,10 @@ class _Worker:
                     self._cancel_pending()
                     self.discard_kernel()
         seconds["execute"] = time.perf_counter() - t1
+        if status == "ok" and client.left_out:
+            status, error = "failed", (
+                f"its outputs passed the cap of {OUTPUT_CAP / 1e6:g} MB: "
+                f"{client.left_out / 1e6:.1f} MB of output left out")
         renumber(nb)
         strip_volatile(nb)
         nb.metadata["report"] = {"job": job.name, "notebook": job.notebook,
@@ -209,6 +213,44 @@ class _Worker:
     def close(self) -> None:
         self.discard_kernel()
         self.loop.close()
+
+
+def _output_size(content: dict) -> int:
+    """Bytes an output message carries (its text, data of every type, traceback)."""
+    parts = [content.get("text", ""), *content.get("traceback", ()),
+             *(v if isinstance(v, str) else repr(v) for v in content.get("data", {}).values())]
+    return sum(len(x) for x in parts if isinstance(x, str))
+
+
+def _capped(client_class):
+    """nbclient's client keeping at most ``OUTPUT_CAP`` bytes of outputs per job: the rest
+    is never stored; one note in its place says how much was left out (``left_out``)."""
+    import nbformat
+
+    class Capped(client_class):
+        kept = left_out = 0
+
+        def output(self, outs, msg, display_id, cell_index):
+            if msg["msg_type"] not in ("stream", "display_data", "execute_result", "error"):
+                return super().output(outs, msg, display_id, cell_index)
+            size = _output_size(msg["content"])
+            if self.left_out == 0 and self.kept + size <= OUTPUT_CAP:
+                self.kept += size
+                return super().output(outs, msg, display_id, cell_index)
+            room = OUTPUT_CAP - self.kept
+            if self.left_out == 0 and msg["msg_type"] == "stream" and room > 0:
+                text = msg["content"]["text"]  # text is cut where the cap falls
+                cut = {**msg, "content": {**msg["content"], "text": text[:room]}}
+                super().output(outs, cut, display_id, cell_index)
+                self.kept, size = OUTPUT_CAP, len(text) - room
+            if self.left_out == 0:
+                outs.append(nbformat.v4.new_output(
+                    "stream", name="stderr", text=f"[output left out: this report's outputs "
+                    f"passed the cap of {OUTPUT_CAP / 1e6:g} MB]\n"))
+            self.left_out += size
+            return None
+
+    return Capped
 
 
 def _parameterized(job: Job):

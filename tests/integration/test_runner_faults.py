@@ -15,7 +15,7 @@ import pytest
 from runner_runs import cli, config, start, survivors, wait_for_kernels
 
 from helpers.core.exceptions import ConfigError
-from helpers.report.config import read_config
+from helpers.report.config import OUTPUT_CAP, read_config
 
 HANGS = "  - {name: hang-a, notebook: sleep}\n  - {name: hang-b, notebook: sleep}\n"
 
@@ -123,3 +123,18 @@ def test_fixture_notebooks_need_their_folder_and_are_checked_too(tmp_path):
                        r"parameter 'colour'; its parameters are: label, output_dir"):
         read_config(config(tmp_path, "  - {name: a, notebook: ok, parameters: "
                                    "{colour: red}}\n"))
+
+
+def test_a_job_that_prints_without_end_is_capped_and_fails_saying_so(tmp_path):
+    """Issue 24, item 10: a kernel that printed 500 MB made a 500 MB notebook and page."""
+    out = tmp_path / "runs"
+    done = cli(config(tmp_path, "  - {name: loud, notebook: loud, parameters: "
+                                "{megabytes: 48}}\n"), out, "--quiet")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "failed: loud: its outputs passed the cap of 32 MB: 16.0 MB of output left out" in \
+        done.stdout
+    run = next(out.glob("2*"))
+    for name in ("loud.ipynb", "loud.html"):
+        assert (run / name).stat().st_size < OUTPUT_CAP + 1_000_000
+    assert "[output left out: this report's outputs passed the cap of 32 MB]" in (
+        run / "loud.html").read_text(encoding="utf-8")

@@ -6,10 +6,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
-from runner_runs import cli, config
+from runner_runs import cli, command, config
 
+from helpers.core import paths
 from helpers.report import outdir, pool
 from helpers.report.__main__ import main
 
@@ -120,3 +123,26 @@ def test_prune_keeps_the_run_latest_points_at(tmp_path):
     (out / "latest").symlink_to(names[0], target_is_directory=True)
     assert outdir.prune(out, 1) == [names[1]]
     assert sorted(p.name for p in out.iterdir()) == [names[0], names[2], "latest"]
+
+
+@pytest.mark.parametrize("inside", [paths.DEFAULT_PROCESSED, paths.DEFAULT_PROCESSED /
+                                    paths.CURRENT_NAME / "reports", paths.RAW / "reports"])
+def test_an_out_inside_the_processed_tables_or_the_raw_sources_is_refused(tmp_path, inside):
+    """Issue 24, item 7: reports under data/processed/.current/ vanished when a rebuild swept
+    old versions, and --out data/processed put runs, latest and .lock among the tables."""
+    before = sorted(p.name for p in inside.parent.iterdir()) if inside.parent.exists() else []
+    line = refused(tmp_path, inside)
+    assert f"--out {inside}: inside the " in line and "choose a folder outside it" in line
+    after = sorted(p.name for p in inside.parent.iterdir()) if inside.parent.exists() else []
+    assert after == before
+
+
+def test_a_relative_out_is_taken_from_the_folder_the_command_runs_in(tmp_path):
+    """Issue 24, item 8: a relative --out failed every job ("kernel set-up failed: No such
+    file or directory: 'myreports/.tmp-…'"), the kernels resolving it from another folder."""
+    done = subprocess.run([*command(config(tmp_path, OK), Path("myreports")), "--quiet"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    run = (tmp_path / "myreports" / "latest").resolve()
+    assert run.parent == tmp_path / "myreports"
+    assert (run / "fine.html").is_file() and (run / "index.html").is_file()

@@ -79,3 +79,32 @@ def test_the_chiefs_timeline_keeps_ad_interim_stretches_as_such():
     assert list(timeline["person"]) == ["A", "B"]
     assert timeline.loc[1, "ad_interim"] and timeline.loc[1, "start_year"] == pytest.approx(
         1992 + 8 / 12)
+
+
+def _many_chiefs(n: int) -> pd.DataFrame:
+    years = [1827 + i * 190 // n for i in range(n)]
+    return pd.DataFrame(dict(
+        person=[f"P{i}" for i in range(n)], role="Ambassador", envoy_rank="ambassador",
+        cow_level=3, ad_interim=[i % 7 == 0 for i in range(n)], served=True, appointed=None,
+        arrived=None, started=[f"{y}-01-01" for y in years],
+        ended=[f"{y}-06-01" for y in years], end_note="", source="x.xml", line=range(n)))
+
+
+def test_a_long_list_of_chiefs_is_charted_by_decade_in_a_figure_of_bounded_size():
+    """Issue 24, item 5: 100,000 chiefs drew a figure 11,000 inches high for ten minutes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from helpers.analysis import peer_charts
+
+    timeline = peers.chiefs_timeline(_many_chiefs(100_000))
+    shown = peers.chiefs_shown(timeline)
+    assert shown["chiefs"].sum() == 100_000
+    assert len(shown) <= 2 * 20  # decades 1820 to 2010, ad interim apart
+    fig = peer_charts.chiefs_chart(shown, "Chiefs", "Source: x")
+    assert fig.get_size_inches()[1] < 6
+
+
+def test_up_to_the_bound_each_chief_is_one_bar():
+    timeline = peers.chiefs_timeline(_many_chiefs(peers.MAX_CHIEF_BARS))
+    assert peers.chiefs_shown(timeline) is timeline

@@ -14,6 +14,7 @@ from documents import ARTICLE
 from helpers.build.pipeline import build, extract_tables, render_tables
 from helpers.build.sources import read_manifest
 from helpers.core import paths, schema
+from helpers.core.exceptions import OutputError
 
 FILES = [*(t.file for t in schema.TABLES.values()), paths.DESCRIPTOR_NAME]
 
@@ -80,7 +81,7 @@ def test_the_cli_builds_another_folder(tmp_path, built):
     done = _run_cli("--raw", str(paths.RAW), "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert f"built {out}" in done.stdout
-    assert re.search(r"^  statements read +590$", done.stdout, re.MULTILINE)
+    assert re.search(r"^  statements read +592$", done.stdout, re.MULTILINE)
     for name in [*FILES, "README.md"]:
         assert (out / name).read_bytes() == (built / name).read_bytes(), name
 
@@ -125,3 +126,10 @@ def test_ctrl_c_while_the_build_imports_is_one_line_and_changes_nothing(tmp_path
     assert done.returncode == 130
     assert done.stderr == "build interrupted before it started: nothing was changed\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_an_out_inside_the_raw_folder_is_refused_and_nothing_is_written(raw_copy):
+    before = sorted(p.name for p in raw_copy.folder.iterdir())
+    with pytest.raises(OutputError, match=r"inside the raw sources"):
+        build(raw=raw_copy.folder, out=raw_copy.folder / "processed")
+    assert sorted(p.name for p in raw_copy.folder.iterdir()) == before

@@ -86,3 +86,61 @@ def test_an_unknown_role_is_unparsed_with_its_line():
 def test_malformed_or_hostile_xml_stops_the_build_with_the_file(text, message):
     with pytest.raises(SourceError, match=message):
         read_chiefs([text], "pocom.xml")
+
+
+# ------------------------------------------------ dates are calendar dates (issue 24, item 4)
+
+@pytest.mark.parametrize("started,ended,why", [
+    ("2022-02-30", "", "started '2022-02-30' is not a calendar date"),
+    ("2022-13-45", "", "started '2022-13-45' is not a calendar date"),
+    ("0000-01-01", "", "started '0000-01-01' is not a calendar date"),
+    ("1700-01-01", "", "started '1700-01-01' is before 1776-07-04"),
+    ("1960-01-01", "9999-12-31", "ended '9999-12-31' is after 2022-02-15, the date of the"),
+    ("1960-05-07", "1958", "ended '1958' is before started '1960-05-07'")])
+def test_a_date_that_is_no_date_of_the_file_makes_its_chief_unparsed(started, ended, why):
+    doc = read_chiefs(document(chief("doe-john", "ambassador-e-p", started, ended,
+                                     "relations were suspended on")), "pocom.xml",
+                      until="2022-02-15")
+    assert doc.chiefs == ()
+    (bad,) = doc.bad
+    assert bad.line == 3 and why in bad.reason
+
+
+def test_two_chiefs_on_one_line_stop_the_build_with_the_line():
+    one_line = "<chiefs>" + chief("a-b", "ambassador-e-p", "1990").replace("\n", "") + chief(
+        "c-d", "ambassador-e-p", "1995").replace("\n", "") + "</chiefs>"
+    with pytest.raises(SourceError, match=r"pocom.xml:1: two <chief> elements start on this"):
+        read_chiefs([one_line], "pocom.xml")
+
+
+# ------------------------------------------------ a downgrade, then an upgrade (issue 24, item 3)
+
+def test_a_mission_downgraded_and_upgraded_again_decides_each_level_once_at_the_chiefs_line():
+    lines = document(
+        chief("cooley-james", "charge-daffaires", "1827-05-21"),
+        chief("gonzales-william-elliott", "ambassador-e-p", "1920-04-24", "1962-07-18",
+              "Normal relations interrupted on"),
+        chief("doe-john", "charge-daffaires", "1962-08-01"),
+        chief("roe-jane", "ambassador-e-p", "1963-01-15"),
+        chief("poe-jim", "charge-daffaires", "1970-01-01"))
+    text_level = dict(sending_iso3="USA", receiving_iso3="PER", cow_level=1,
+                      from_date="1827-05-21", precision="day", source="rdcr.xml", line=68)
+    embassy = dict(text_level, cow_level=3, from_date="1920-04-24", line=82)
+    tables = tables_with([text_level, embassy])
+    add_chiefs(tables, read_chiefs(lines, "pocom.xml"), "USA", "PER")
+    assert [(r["from_date"], r["cow_level"]) for r in tables["levels"][2:]] == [
+        ("1827-05-21", 1), ("1920-04-24", 3), ("1962-08-01", 1), ("1963-01-15", 3),
+        ("1970-01-01", 1)]
+    assert sorted((d["kind"], d["decision"], d["source"], d["line"])
+                  for d in tables["decisions"]) == [
+        ("sources-agree", "1827-05-21", "pocom.xml", 3),
+        ("sources-agree", "1920-04-24", "pocom.xml", 12)]
+
+
+def test_a_level_the_sources_date_differently_is_decided_at_the_chiefs_line():
+    text_level = dict(sending_iso3="USA", receiving_iso3="PER", cow_level=3, from_date="1919",
+                      precision="year", source="rdcr.xml", line=82)
+    tables = tables_with([text_level])
+    add_chiefs(tables, read_chiefs(LINES, "pocom.xml"), "USA", "PER")
+    (d,) = tables["decisions"]
+    assert (d["kind"], d["source"], d["line"]) == ("reconciliation", "pocom.xml", 21)

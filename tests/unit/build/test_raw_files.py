@@ -77,3 +77,20 @@ def test_the_checksum_hint_names_a_path_inside_the_project(raw_copy):
         read_source(manifest, next(s for s in manifest.sources if s.file == ARTICLE))
     assert "../shared" not in str(info.value)
     assert "restore" in str(info.value)
+
+
+@pytest.mark.parametrize("encoding,said", [
+    ("utf-16-le", "UTF-16 (little-endian, without a byte-order mark"),
+    ("utf-16-be", "UTF-16 (big-endian, without a byte-order mark"),
+    ("utf-16", "UTF-16 (a little-endian byte-order mark)")])
+def test_a_register_in_utf_16_is_refused_at_line_1_as_not_utf_8(raw_copy, encoding, said):
+    """Issue 24, item 10: a UTF-16 register without a BOM was refused at "offset 31420, line
+    39", where its first non-ASCII letter happened to be."""
+    name = "database_of_embassies_2022-11-16.csv"
+    raw_copy.write(name, raw_copy.path(name).read_text(encoding="utf-8").encode(encoding))
+    manifest = read_manifest(raw_copy.folder)
+    with pytest.raises(SourceError) as info:
+        read_source(manifest, next(s for s in manifest.sources if s.file == name))
+    assert str(info.value).startswith(f"{raw_copy.path(name)}:1: the file is {said}")
+    assert str(info.value).endswith("not UTF-8: save it as UTF-8 (the sources are read as "
+                                    "UTF-8 text)")

@@ -134,6 +134,35 @@ def test_every_manifest_field_is_checked_up_front(raw_copy, old, new, message):
     assert message in str(info.value)
 
 
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('iso3 = "PER"', 'iso3 = "ZZZ"', ":7: field 'subject.iso3': 'ZZZ' is no country the "
+     "project knows (ISO 3166-1, or a former country of ISO 3166-3)"),
+    ('iso3 = "PER"', 'iso3 = "CHL"', ":6: field 'subject.name': 'Peru' is not a name of CHL "
+     "(Chile): it names PER (Peru)"),
+    ('capital = "Lima"', 'capital = "Atlantis"', ":8: field 'subject.capital': 'Atlantis' is "
+     "not a city of Peru in the gazetteer (GeoNames)"),
+])
+def test_the_subject_must_be_a_country_whose_name_and_capital_agree(raw_copy, old, new,
+                                                                      message):
+    """Issue 24, item 6: ZZZ built 1 mission row, a capital the gazetteer lacked dropped levels
+    silently, and CHL named "Peru" was accepted."""
+    path = _manifest_with(raw_copy, old, new)
+    with pytest.raises(SourceError) as info:
+        read_manifest(raw_copy.folder)
+    assert str(info.value) == f"{path}{message}"
+
+
+@pytest.mark.parametrize("subject", [("Yugoslavia", "YUG", "Belgrade"),
+                                     ("Bolivia", "BOL", "La Paz"),
+                                     ("Hong Kong", "HKG", "Hong Kong")])
+def test_a_former_country_a_seat_of_government_and_a_territory_are_subjects(raw_copy, subject):
+    name, iso3, capital = subject
+    _manifest_with(raw_copy, 'name = "Peru"\niso3 = "PER"\ncapital = "Lima"',
+                   f'name = "{name}"\niso3 = "{iso3}"\ncapital = "{capital}"')
+    read = read_manifest(raw_copy.folder).subject
+    assert (read.name, read.iso3, read.capital) == subject
+
+
 def test_a_manifest_may_map_more_headings_to_regions(raw_copy):
     _manifest_with(raw_copy, 'capital = "Lima"\n',
                    'capital = "Lima"\n\n[regions]\n"Levant" = "Asia"\n')

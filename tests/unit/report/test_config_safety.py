@@ -6,9 +6,11 @@ import subprocess
 import sys
 
 import pytest
+from runner_runs import FIXTURE_NOTEBOOKS
 
+from helpers.analysis import params
 from helpers.core import paths
-from helpers.core.exceptions import ConfigError
+from helpers.core.exceptions import ConfigError, ParameterError
 from helpers.report import inputs
 from helpers.report.config import read_config
 
@@ -41,3 +43,27 @@ def test_the_reuse_key_names_every_package_that_renders_a_report():
 def test_the_code_hash_covers_all_of_helpers(tmp_path):
     assert paths.PACKAGE.name == "helpers"
     assert inputs.helpers_hash() != inputs.sha256(b"")
+
+
+BIG = "x" * 10_000_000  # 10 MB
+
+
+@pytest.mark.parametrize("notebook", ["01-relation-timeline", "ok"])
+def test_a_10_mb_parameter_is_refused_in_one_short_line_for_any_notebook(tmp_path, notebook):
+    """Issue 24, item 10: a refused 10 MB parameter was printed back whole, and a notebook
+    outside the project accepted one (and wrote a 21 MB index.html)."""
+    folder = f"notebooks: {FIXTURE_NOTEBOOKS}\n" if notebook == "ok" else ""
+    config = tmp_path / "reports.yaml"
+    config.write_text(f"{folder}jobs:\n  - {{name: t, notebook: {notebook}, parameters: "
+                      f"{{regions: [{BIG}]}}}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        read_config(config)
+    said = str(info.value)
+    assert len(said) < 400 and "over the cap of 10,000" in said, said[:400]
+
+
+def test_a_long_value_is_shown_cut_with_its_length_in_a_refusal():
+    with pytest.raises(ParameterError) as info:
+        params.check("01-relation-timeline", {"start_year": "1" * 5000})
+    assert str(info.value).endswith("… (5,002 characters)")
+    assert len(str(info.value)) < 200
