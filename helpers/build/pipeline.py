@@ -62,11 +62,11 @@ def build_files(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED,
     """
     out = Path(out)
     commit.check_folder(out)
+    manifest = read_manifest(raw)
     sources = Path(raw).resolve()
     if out.resolve() == sources or sources in out.resolve().parents:
         raise OutputError(str(out), f"inside the raw sources ({raw}): the tables go elsewhere, "
                           "never among the files they are built from")
-    manifest = read_manifest(raw)
     tables, counts = extract_tables(manifest)
     texts = render_tables(tables)  # validates every table before anything is written
     default = out.absolute() == paths.DEFAULT_PROCESSED.absolute()
