@@ -53,6 +53,7 @@ _LEFT, _RIGHT = "text-align: left", "text-align: right; white-space: nowrap"
 _NOWRAP = "text-align: left; white-space: nowrap"
 _WIDE = "text-align: left; min-width: 22em"
 _WORDS = {"iso3": "country", "cow": "COW", "usd": "US$", "id": "ID", "url": "URL",
+          "cagr": "compound annual growth",
           "none": "no date"}
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
@@ -140,7 +141,7 @@ def _indicator_labels() -> dict[str, str]:
 
 
 @cache
-def _source_titles() -> dict[str, str]:
+def source_titles() -> dict[str, str]:
     """Source file -> its title as a reader cites it (up to a subtitle in brackets or after a
     colon); empty when the processed folder cannot be read."""
     from helpers.data import descriptor
@@ -169,7 +170,7 @@ def _named(name: str, values: list) -> tuple[list[str], str] | None:
         return [labels.get(str(v), " ".join(_words(str(v))).capitalize())
                 if not _missing(v) else "" for v in values], "indicator"
     if name in _SOURCE_COLUMNS:
-        titles = _source_titles()
+        titles = source_titles()
         return [("; ".join(titles.get(f, f) for f in str(v).split(";"))
                  if not _missing(v) else "") for v in values], "source"
     return None

@@ -15,7 +15,7 @@ import re
 from functools import cache
 from typing import Any
 
-from helpers.analysis.table_display import READER_HTML
+from helpers.analysis.table_display import READER_HTML, source_titles
 from helpers.core import paths, places
 from helpers.core.exceptions import ProjectError
 from helpers.data import descriptor
@@ -122,11 +122,21 @@ def sources_html(sources: list[dict[str, str]] | str) -> str:
     return f"<ul class='sources'>{''.join(items)}</ul>"
 
 
+def cite(text: str) -> str:
+    """Source file names in a sentence replaced by the sources' titles ("(Foreign relations of
+    Peru, line 89)"): the reader's words; the footer pairs each title with its file."""
+    titles = source_titles()
+    if not titles:
+        return text
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(titles, key=len, reverse=True)))
+    return pattern.sub(lambda m: titles[m.group(0)], text)
+
+
 def for_readers(nb) -> None:
     """Drop (in place) the cells tagged ``remove-in-report`` and the outputs marked
     ``"report": "omit"``: developer notes stay in the notebook, out of the report. A table's
     reader rendering (``table_display.READER_HTML``: names, labels, units) replaces the raw
-    HTML pandas gave JupyterLab."""
+    HTML pandas gave JupyterLab, and sentences cite sources by title (:func:`cite`)."""
     nb.cells = [c for c in nb.cells if REMOVE_TAG not in c.get("metadata", {}).get("tags", [])]
     for cell in nb.cells:
         if cell.get("outputs"):
@@ -136,6 +146,8 @@ def for_readers(nb) -> None:
                 data = output.get("data", {})
                 if READER_HTML in data:
                     data["text/html"] = data.pop(READER_HTML)
+                if "text/markdown" in data:
+                    data["text/markdown"] = cite(data["text/markdown"])
 
 
 def question(nb, subject: str, partner: str = "") -> str:
@@ -229,7 +241,9 @@ def _summary(nb, anchors: dict[str, str]) -> str:
             text = output.get("data", {}).get("text/markdown")
             if section and text and section not in taken and section in anchors:
                 taken.add(section)
-                said = re.sub(r"^<p>|</p>\s*$", "", render_markdown(text).strip())
+                first = re.match(r"(.{80,}?[.;])\s+(?=[A-Z*])", text, re.DOTALL)
+                said = re.sub(r"^<p>|</p>\s*$", "", render_markdown(
+                    first.group(1) if first else text).strip())
                 items.append(f"<li>{said} <a href=\"#{html.escape(anchors[section])}\">"
                              f"{html.escape(section)}</a></li>")
     if not items:
