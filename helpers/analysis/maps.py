@@ -293,7 +293,7 @@ def _legend(ax, found: pd.DataFrame, levels: set[str], subject: str) -> None:
     largest = math.sqrt(AREA_PER_POST * sizes[-1]) / 7.5 if sizes else 1.0
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False,
               labelspacing=0.9, borderaxespad=0, fontsize=7.5,
-              handlelength=max(2.0, largest + 0.3), handleheight=max(0.7, largest * 0.8))
+              handlelength=max(2.0, largest + 0.3))
 
 
 def _corner_note(table: pd.DataFrame, found: pd.DataFrame, limits) -> str:

@@ -176,6 +176,24 @@ def _named(name: str, values: list) -> tuple[list[str], str] | None:
     return None
 
 
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+
+
+def _readable(text: str) -> tuple[str, str]:
+    """(what a reader sees, the tooltip) of one text cell in a column of mixed values: a
+    country code (or a list of them) as names, a source file as its title, an identifier
+    (``post_sources``) in words; anything else as it is."""
+    parts = text.split(";")
+    if all(_is_country_code(p) for p in parts):
+        return "; ".join(places.name_of(p) for p in parts), text
+    titles = source_titles()
+    if all(p in titles for p in parts):
+        return "; ".join(titles[p] for p in parts), text
+    if _IDENTIFIER.match(text):
+        return text.replace("_", " "), text
+    return text, ""
+
+
 # ---------------------------------------------------------------- columns
 
 
@@ -196,6 +214,9 @@ class _Column:
         elif (named := _named(text, values)) is not None:
             self.cells = [(n, str(v) if n != str(v) and not _missing(v) else "", False)
                           for n, v in zip(named[0], values, strict=True)]
+        else:
+            self.cells = [(*_readable(t), n) if not n and t else (t, tip, n)
+                          for t, tip, n in self.cells]
 
     def _as(self, kind: str, values: list) -> None:
         """Percentages or money."""

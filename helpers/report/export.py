@@ -241,7 +241,7 @@ def _summary(nb, anchors: dict[str, str]) -> str:
             text = output.get("data", {}).get("text/markdown")
             if section and text and section not in taken and section in anchors:
                 taken.add(section)
-                first = re.match(r"(.{80,}?[.;])\s+(?=[A-Z*])", text, re.DOTALL)
+                first = re.match(r"(.{80,}?[.])\s+(?=[A-Z*])", text, re.DOTALL)
                 said = re.sub(r"^<p>|</p>\s*$", "", render_markdown(
                     first.group(1) if first else text).strip())
                 items.append(f"<li>{said} <a href=\"#{html.escape(anchors[section])}\">"

@@ -112,3 +112,12 @@ def test_long_text_gets_room_and_short_text_does_not_wrap():
     frame = pd.DataFrame({"city": ["Lima"], "text": ["a sentence of the source " * 4]})
     styles = re.findall(r"<td style=\"([^\"]*)\"", tables.table_html(frame))
     assert "white-space: nowrap" in styles[0] and "min-width" in styles[1]
+
+
+def test_a_column_of_mixed_values_names_its_codes_and_spells_out_identifiers():
+    frame = pd.DataFrame({"decision": ["CHN", "a rule", "BHS;BLZ"],
+                          "tables": ["post_sources", "relations", "missions"]})
+    html = tables.table_html(frame)
+    assert _cells(html) == [["China", "post sources"], ["a rule", "relations"],
+                            ["Bahamas; Belize", "missions"]]
+    assert 'title="BHS;BLZ"' in html and 'title="post_sources"' in html
