@@ -80,11 +80,10 @@ def hub_bars(hubs: pd.DataFrame, note: str, subject: str):
     labels = [f"{r.city} ({r.country})" for r in hubs.itertuples(index=False)]
     ax.barh(range(len(hubs)), hubs["partners"],
             color=[colors[d] for d in hubs["direction"]])
-    for i, r in enumerate(hubs.itertuples(index=False)):
-        ax.text(r.partners + 0.05, i, r.served, va="center", fontsize=7)
     ax.set_yticks(range(len(hubs)), labels)
     ax.invert_yaxis()
-    ax.set_xlim(0, (hubs["partners"].max() if len(hubs) else 1) + 2)
+    xmax = (hubs["partners"].max() if len(hubs) else 1) + 2
+    ax.set_xlim(0, xmax)
     if len(hubs):
         from matplotlib.ticker import MaxNLocator
 
@@ -96,7 +95,24 @@ def hub_bars(hubs: pd.DataFrame, note: str, subject: str):
                        Patch(facecolor=colors["inward"], label="partner's post, accredited "
                              f"to {subject}")], loc="lower right")
     style.finish(fig, "Accreditation hubs: non-resident posts by city", note)
+    width = ax.get_position().width * fig.get_size_inches()[0]  # known once laid out
+    for i, r in enumerate(hubs.itertuples(index=False)):
+        room = int(width * (1 - (r.partners + 0.05) / xmax) / (7 * style.EM))
+        ax.text(r.partners + 0.05, i, _fit(r.served, room), va="center", fontsize=7)
     return fig
+
+
+def _fit(listed: str, room: int) -> str:
+    """A comma-separated list cut to ``room`` characters, saying how many it leaves out (the
+    table under the chart lists them all): the label stays inside the chart."""
+    if len(listed) <= room:
+        return listed
+    names = listed.split(", ")
+    for keep in range(len(names) - 1, -1, -1):
+        text = ", ".join(names[:keep]) + f"{', ' if keep else ''}and {len(names) - keep} more"
+        if len(text) <= room:
+            return text
+    return f"{len(names)} partners"
 
 
 def partner_posts(posts: pd.DataFrame, sides: dict[str, str], title: str, note: str):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from helpers.core import places
 from helpers.core.claims import parse_claims
-from helpers.core.schema import POST_TYPES, RELATION_REGIONS
+from helpers.core.schema import POST_TYPES, RELATION_REGIONS, UNKNOWN_REGION
 from helpers.core.text import escape_md, possessive  # noqa: F401 (possessive: used via compute)
 
 UNIDENTIFIED = "(unidentified)"
@@ -113,10 +113,14 @@ def event_lanes(events: pd.DataFrame, relations: pd.DataFrame, regions: list[str
 
 def select_missions(missions: pd.DataFrame, relations: pd.DataFrame, regions: list[str],
                     direction: str, post_types: list[str], include_honorary: bool):
-    """Missions with the partner's region, filtered by the notebook's parameters."""
-    region = relations.dropna(subset=["iso3"]).drop_duplicates("iso3").set_index("iso3")[
-        "region"]
-    m = missions.assign(region=missions["partner_iso3"].map(region).astype(
+    """Missions with the partner's region, filtered by the notebook's parameters. The region is
+    the one the article's tables give the partner, or its continent when the tables do not list
+    it (a post only the register states), so every post is counted in one region."""
+    listed = relations.dropna(subset=["iso3"]).drop_duplicates("iso3").set_index("iso3")[
+        "region"].astype(str)
+    region = missions["partner_iso3"].map(
+        lambda x: listed.get(x) or places.region_of(x) if pd.notna(x) else None)
+    m = missions.assign(region=region.astype(
         pd.CategoricalDtype(list(RELATION_REGIONS), ordered=True)))
     m = select_regions(m, regions)
     if direction != "both":
@@ -129,13 +133,61 @@ def select_missions(missions: pd.DataFrame, relations: pd.DataFrame, regions: li
 
 
 def posts_by_region(missions: pd.DataFrame, direction: str) -> pd.DataFrame:
-    """Number of posts per region and post type; closed posts counted apart."""
+    """Number of posts per region and post type; closed posts counted apart. The five regions
+    always have a row; "unknown" only when a post is there."""
     m = missions[missions["direction"] == direction]
     kind = m["post_type"].astype(str).where(m["status"] == "open", "closed")
     table = pd.crosstab(m["region"], kind).reindex(
         index=list(RELATION_REGIONS), columns=[*POST_TYPES, "closed"], fill_value=0)
+    table = table[(table.index != UNKNOWN_REGION) | (table.sum(axis=1) > 0)]
     table.index.name = "region"
     return table
+
+
+# ---------------------------------------------------------------- counts of posts, defined once
+
+POSTS_COUNTED = "all sources"  # what every count of posts counts, said beside each count
+
+
+def post_count(missions: pd.DataFrame, direction: str) -> dict[str, int]:
+    """The one count of posts every page gives: posts of one direction stated by any source
+    (the text sources or the register), open and closed apart, the countries the open ones
+    concern, the non-resident ones, and how many each source states."""
+    m = missions[missions["direction"].astype(str) == direction]
+    open_posts = m[m["status"].astype(str) == "open"]
+    agreement = m["agreement"].astype("string")
+    return {"open": len(open_posts), "closed": len(m) - len(open_posts),
+            "countries": int(open_posts["partner_iso3"].nunique()),
+            "non_resident": int((~open_posts["resident"].astype(bool)).sum()),
+            "text": int(agreement.isin(["both", "text-only", "conflict"]).sum()),
+            "register": int(agreement.isin(["both", "register-only", "conflict"]).sum()),
+            "both": int((agreement == "both").sum())}
+
+
+def describe_post_count(count: dict[str, int], side: str, subset: str = "") -> str:
+    """The sentence of a count of posts, saying what it counts: "Peru's posts abroad (all
+    sources): **118** open, **1** closed, in **90** countries; ..." (Markdown)."""
+    said = f"{escape_md(side)} ({POSTS_COUNTED}{f'; {escape_md(subset)}' if subset else ''}): "
+    said += f"**{count['open']:,}** open" + (f", **{count['closed']:,}** closed"
+                                             if count["closed"] else "")
+    said += f", with **{count['countries']:,}** partner countries"
+    if count["non_resident"]:
+        said += f" (**{count['non_resident']:,}** of the open posts non-resident, in a third " \
+                "country)"
+    if count["text"] or count["register"]:
+        said += (f"; the text sources state {count['text']:,} of them, the register "
+                 f"{count['register']:,}, both {count['both']:,}")
+    return said + "."
+
+
+def subset_said(regions: list[str], post_types: list[str], include_honorary: bool) -> str:
+    """The subset of posts a coverage selection counts, in words ("" for every post)."""
+    said = [", ".join(regions)] if regions else []
+    if post_types:
+        said.append("only " + ", ".join(t.replace("-", " ") for t in post_types))
+    elif not include_honorary:
+        said.append("honorary consulates left out")
+    return "; ".join(said)
 
 
 def _side(missions: pd.DataFrame, direction: str) -> dict[str, str]:

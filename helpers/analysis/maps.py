@@ -43,6 +43,7 @@ LAND, BORDER, SEA, SUBJECT_LAND = style.NONE_COLOR, "#FFFFFF", "#F4F8FB", "#5555
 AREA_PER_POST = 14.0  # marker area (pt²) per post: the area, not the radius, grows with the count
 SIMPLIFY_POINTS = 1.6  # outline tolerance in points of the figure: finer detail is invisible
 MARKER = "#222222"
+MAP_INCHES = 9.0 - 0.5 - 2.2  # a panel's width: the figure's less its margin and legend
 LABELS = 7  # hub cities labelled per panel, at most (the busiest first)
 
 
@@ -150,21 +151,35 @@ def _labels(ax, found: pd.DataFrame, box) -> None:
         return
     ranked = found.sort_values(["served", "posts", "city"], ascending=[False, False, True])
     width = box[1] - box[0]
+    xs, ys = project(found["longitude"], found["latitude"])
+    # every marker's box: a name never covers another city's circle
+    radius = [math.sqrt(AREA_PER_POST * float(n) / math.pi) / 72 * width / MAP_INCHES
+              for n in found["posts"]]
+    markers = {c: (float(x) - r, float(x) + r, float(y) - r, float(y) + r)
+               for c, x, y, r in zip(found["city"], xs, ys, radius, strict=True)}
     placed: list[tuple[float, float, float, float]] = []
-    for r in ranked.head(LABELS * 2).itertuples(index=False):
+    for r in ranked.head(LABELS * 3).itertuples(index=False):
         if len(placed) >= LABELS or (r.served == 0 and r.posts < 2):
             continue
         x, y = (float(v[0]) for v in project([r.longitude], [r.latitude]))
         if not (box[0] <= x <= box[1] and box[2] <= y <= box[3]):
             continue
         w, h = len(r.city) * width * 0.0105, width * 0.03
-        rect = (x + width * 0.008, x + width * 0.008 + w, y - h / 2, y + h / 2)
-        if any(rect[0] < o[1] and o[0] < rect[1] and rect[2] < o[3] and o[2] < rect[3]
-               for o in placed):
-            continue
-        placed.append(rect)
-        ax.text(rect[0], y, r.city, fontsize=7, va="center", ha="left", zorder=4,
-                color="#111111")
+        own = markers[r.city][1] - x + width * 0.004
+        for rect, ha in (((x + own, x + own + w, y - h / 2, y + h / 2), "left"),
+                         ((x - own - w, x - own, y - h / 2, y + h / 2), "right")):
+            others = [m for c, m in markers.items() if c != r.city]
+            if rect[0] < box[0] or rect[1] > box[1] or any(
+                    _overlap(rect, o) for o in placed + others):
+                continue
+            placed.append(rect)
+            ax.text(rect[0] if ha == "left" else rect[1], y, r.city, fontsize=7, va="center",
+                    ha=ha, zorder=4, color="#111111")
+            break
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
 
 
 def _inset(ax, found: pd.DataFrame, subject_iso3: str, subject: str) -> pd.DataFrame:
@@ -222,7 +237,7 @@ def draw_posts_map(table: pd.DataFrame, subject: str, note: str, regions: Sequen
                       "inward": f"Partners' posts serving {subject}"}
     subject_iso3 = highlight[0] if highlight else ""
     shown = [d for d in ("abroad", "inward") if (table["direction"] == d).any()] or ["abroad"]
-    width, map_width = 9.0, 9.0 - 0.5 - 2.2
+    width, map_width = 9.0, MAP_INCHES
     ratio = (box[3] - box[2]) / (box[1] - box[0])
     map_height = min(max(map_width * ratio, 2.0), 5.5)
     fig, axes = plt.subplots(len(shown), 1, figsize=(width, map_height * len(shown) + 1.6),
@@ -266,15 +281,19 @@ def _legend(ax, found: pd.DataFrame, levels: set[str], subject: str) -> None:
     handles = [Patch(facecolor=SUBJECT_LAND, label=subject)]
     handles += [Patch(facecolor=style.LEVEL_COLORS[level], label=level)
                 for level in COVERAGE_LEVELS[:-1] if level in levels]
-    for n in sorted({1, int(found["posts"].max())} if len(found) else ()):
+    sizes = sorted({1, int(found["posts"].max())} if len(found) else ())
+    for n in sizes:
         handles.append(Line2D([], [], marker="o", ls="", color=MARKER, alpha=0.85,
                               ms=math.sqrt(AREA_PER_POST * n),
                               label=f"{n} post" + ("s" if n > 1 else "") + " in a city"))
     if len(found) and (found["open"] == 0).any():
         handles.append(Line2D([], [], marker="o", ls="", color=MARKER, markerfacecolor="white",
                               ms=6, label="closed posts only"))
+    # the handle box is as wide as the largest circle, so the text starts clear of it
+    largest = math.sqrt(AREA_PER_POST * sizes[-1]) / 7.5 if sizes else 1.0
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False,
-              labelspacing=0.9, borderaxespad=0, fontsize=7.5)
+              labelspacing=0.9, borderaxespad=0, fontsize=7.5,
+              handlelength=max(2.0, largest + 0.3))
 
 
 def _corner_note(table: pd.DataFrame, found: pd.DataFrame, limits) -> str:

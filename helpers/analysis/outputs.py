@@ -1,7 +1,7 @@
 """How a notebook shows and keeps what it computes.
 
-``setup()`` sets the one chart style (helpers.analysis.style) and makes displayed tables show a
-missing value as an empty cell. ``show()`` saves each figure as PNG and SVG into the notebook's
+``setup()`` sets the one chart style (helpers.analysis.style) and gives every displayed table
+a reader's rendering beside pandas' own (``table_display``), which only the reports show. ``show()`` saves each figure as PNG and SVG into the notebook's
 ``output_dir`` and displays the SVG inline: matplotlib's SVG is byte-stable with a fixed salt
 and no date, so nbval compares the drawing itself and a changed chart fails the test.
 ``record()`` saves the numbers behind a figure as CSV beside it; ``source_note()`` names the
@@ -25,7 +25,7 @@ from helpers.data import descriptor
 
 
 def setup() -> None:
-    """The one style of every chart, and tables without ``<NA>`` (idempotent)."""
+    """The one style of every chart, and tables rendered for readers too (idempotent)."""
     style.setup()
     _register_table_display()
 
@@ -35,12 +35,16 @@ def table_html(frame: pd.DataFrame) -> str:
     return table_display.table_html(frame)
 
 
-def _register_table_display() -> None:
-    """Tables the notebooks display are whole and formatted for reading; a project error in a
-    cell shows as its one-line message, without a traceback through the project's code.
+def _reader_bundle(frame: pd.DataFrame) -> dict[str, str]:
+    return {table_display.READER_HTML: table_display.table_html(frame)}
 
-    Registered on the running IPython kernel (nothing happens outside one); the plain-text
-    repr stays pandas' own, where ``<NA>`` marks a missing value unambiguously.
+
+def _register_table_display() -> None:
+    """Every DataFrame a notebook displays carries a reader's rendering (names, labels, units;
+    MIME type ``table_display.READER_HTML``) beside pandas' own HTML and text: JupyterLab shows
+    pandas' (the raw frame a developer wants), the reports' renderer the reader's. A project
+    error in a cell shows as its one-line message, without a traceback through the project's
+    code. Registered on the running IPython kernel (nothing happens outside one).
     """
     try:
         from IPython import get_ipython
@@ -48,7 +52,7 @@ def _register_table_display() -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
+        shell.display_formatter.mimebundle_formatter.for_type(pd.DataFrame, _reader_bundle)
         shell.set_custom_exc((ProjectError,), _one_line)
 
 
@@ -201,5 +205,5 @@ def output_dir(notebook: str, given: str) -> Path:
     return out
 
 
-# Importing this module makes the kernel display tables without <NA> (a no-op outside one).
+# Importing this module gives the kernel's tables their reader rendering (a no-op outside one).
 _register_table_display()

@@ -103,7 +103,9 @@ def region_shares(abroad: pd.DataFrame) -> pd.DataFrame:
     table = abroad.pivot(index="sending_iso3", columns="region", values="posts")
     table = table.reindex(columns=list(REGIONS))
     totals = table.sum(axis=1).replace(0, pd.NA)
-    return (table.div(totals, axis=0) * 100).astype("Float64").round(1)
+    shares = (table.div(totals, axis=0) * 100).astype("Float64").round(1)
+    shares.attrs["units"] = {region: "percent" for region in REGIONS}  # read as 24.3%
+    return shares
 
 
 def received(register: pd.DataFrame, countries: list[str]) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import re
 from functools import cache
 from typing import Any
 
+from helpers.analysis.table_display import READER_HTML, source_titles
 from helpers.core import paths, places
 from helpers.core.exceptions import ProjectError
 from helpers.data import descriptor
@@ -39,6 +40,7 @@ _NA_CELL = re.compile(r"<td>&lt;NA&gt;</td>")
 REMOVE_TAG = "remove-in-report"
 OMIT = {"report": "omit"}
 _H1 = re.compile(r"(<h1 id=\"[^\"]*\">)(.*?)(<a class=\"anchor-link\")", re.DOTALL)
+_H1_END = re.compile(r"<h1 id=\"[^\"]*\">.*?</h1>", re.DOTALL)
 
 
 @cache
@@ -120,14 +122,32 @@ def sources_html(sources: list[dict[str, str]] | str) -> str:
     return f"<ul class='sources'>{''.join(items)}</ul>"
 
 
+def cite(text: str) -> str:
+    """Source file names in a sentence replaced by the sources' titles ("(Foreign relations of
+    Peru, line 89)"): the reader's words; the footer pairs each title with its file."""
+    titles = source_titles()
+    if not titles:
+        return text
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(titles, key=len, reverse=True)))
+    return pattern.sub(lambda m: titles[m.group(0)], text)
+
+
 def for_readers(nb) -> None:
     """Drop (in place) the cells tagged ``remove-in-report`` and the outputs marked
-    ``"report": "omit"``: developer notes stay in the notebook, out of the report."""
+    ``"report": "omit"``: developer notes stay in the notebook, out of the report. A table's
+    reader rendering (``table_display.READER_HTML``: names, labels, units) replaces the raw
+    HTML pandas gave JupyterLab, and sentences cite sources by title (:func:`cite`)."""
     nb.cells = [c for c in nb.cells if REMOVE_TAG not in c.get("metadata", {}).get("tags", [])]
     for cell in nb.cells:
         if cell.get("outputs"):
             cell["outputs"] = [o for o in cell["outputs"]
                                if o.get("metadata", {}).get("report") != OMIT["report"]]
+            for output in cell["outputs"]:
+                data = output.get("data", {})
+                if READER_HTML in data:
+                    data["text/html"] = data.pop(READER_HTML)
+                if "text/markdown" in data:
+                    data["text/markdown"] = cite(data["text/markdown"])
 
 
 def question(nb, subject: str, partner: str = "") -> str:
@@ -145,8 +165,8 @@ def question(nb, subject: str, partner: str = "") -> str:
 def name_subject(text: str, subject: str, partner: str = "") -> str:
     """"the subject country('s)" and, for a profile, "one partner" replaced by the names."""
     if subject:
-        text = re.sub(r"\b[Tt]he subject country's", f"{subject}'s", text)
-        text = re.sub(r"\b[Tt]he subject country", subject, text)
+        text = re.sub(r"\b[Tt]he subject( country)?'s", f"{subject}'s", text)
+        text = re.sub(r"\b[Tt]he subject( country)?\b", subject, text)
     if partner:
         text = re.sub(r"\bone partner\b", partner, text)
     return text
@@ -168,11 +188,76 @@ def _partner(nb) -> str:
     return places.name_of(str(country)) if country else ""
 
 
-def _header(nb, run_id: str, sources: list[dict[str, str]], digest: str) -> str:
+# How a job's parameters read in a link or a byline: the selection it makes, by parameter name.
+_SELECTION = {"regions": "By region: {}", "countries": "Beside {}", "scale": "In {}",
+              "sources": "Sources: {}", "direction": "Direction: {}", "indicators": "{}",
+              "post_types": "Post types: {}", "event_kinds": "Events: {}"}
+
+
+def selection(parameters: dict[str, Any]) -> str:
+    """What a job selects, as a reader names it ("By region: Africa"; "Overview" for the
+    notebook's defaults); ``country`` (a profile) and ``output_dir`` say nothing here."""
+    said = [_SELECTION.get(k, f"{k.replace('_', ' ')}: {{}}").format(readable(v))
+            for k, v in sorted(parameters.items()) if k not in ("country", "output_dir")]
+    return "; ".join(said) or "Overview"
+
+
+def _as_of(sources: list[dict[str, str]] | str) -> str:
+    """The newest source's date in words: "16 November 2022", "February 2018"."""
+    import calendar
+
+    dates = sorted(s.get("date", "") for s in sources) if not isinstance(sources, str) else []
+    if not dates or not dates[-1]:
+        return ""
+    parts = dates[-1].split("-")
+    month = calendar.month_name[int(parts[1])] if len(parts) > 1 else ""
+    return " ".join(p for p in (parts[2].lstrip("0") if len(parts) > 2 else "", month,
+                                parts[0]) if p)
+
+
+def _byline(nb, sources: list[dict[str, str]] | str) -> str:
+    """One line under the title: the subject, what the job selects, how recent the data is, and
+    a link to the sources and the run's details in the footer."""
+    e = html.escape
+    subject = or_error(descriptor.subject)
+    parameters = nb.metadata.get("report", {}).get("parameters") or {}
+    said = [f"Foreign relations of <b>{e(subject.name)}</b>" if not isinstance(subject, str)
+            else "", e(selection(parameters)) if selection(parameters) != "Overview" else "",
+            f"data as of {e(_as_of(sources))}" if _as_of(sources) else "",
+            "<a href=\"#about\">sources and method</a>"]
+    return f"<p class='report-byline'>{' · '.join(s for s in said if s)}</p>"
+
+
+def _summary(nb, anchors: dict[str, str]) -> str:
+    """The answer on the first screen: each section's first computed sentence (the first
+    markdown a cell displays under an h2), linked to its section; at most five."""
+    items, section, taken = [], "", set()
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            for heading in re.findall(r"^##\s+(.+)$", cell.get("source", ""), re.MULTILINE):
+                section = heading.strip()
+            continue
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown")
+            if section and text and section not in taken and section in anchors:
+                taken.add(section)
+                first = re.match(r"(.{80,}?[.])\s+(?=[A-Z*])", text, re.DOTALL)
+                said = re.sub(r"^<p>|</p>\s*$", "", render_markdown(
+                    first.group(1) if first else text).strip())
+                items.append(f"<li>{said} <a href=\"#{html.escape(anchors[section])}\">"
+                             f"{html.escape(section)}</a></li>")
+    if not items:
+        return ""
+    return f"<section class='report-summary'><ul>{''.join(items[:5])}</ul></section>"
+
+
+def _about(nb, run_id: str, sources: list[dict[str, str]] | str, digest: str) -> str:
+    """The footer "About this report": the job, notebook and run, the parameters, the subject,
+    the data package's hash and the sources with their files."""
     e = html.escape
     report = nb.metadata.get("report", {})
     job = report.get("job", "")
-    lines = ["<header class='report-header'>"]
+    lines = ["<footer class='report-about' id='about'><h2>About this report</h2>"]
     what = []
     if job:
         what.append(f"report <b>{e(job)}</b> of notebook <b>{e(report.get('notebook', ''))}</b>")
@@ -188,17 +273,20 @@ def _header(nb, run_id: str, sources: list[dict[str, str]], digest: str) -> str:
                      f"{e(subject.capital)}). Every number is computed from the processed tables;"
                      " every record carries its source file and line.</p>")
     lines.append(f"<p>Data package sha256 <code>{e(digest)}</code>.</p>")
-    lines.append(f"<h2>Sources</h2>{sources_html(sources)}")
-    lines.append("<!--report-toc-->")
-    lines.append("</header>")
+    lines.append(f"<h3 id='sources'>Sources</h3>{sources_html(sources)}")
+    lines.append("</footer>")
     return "\n".join(lines)
+
+
+def _headings(body: str) -> list[tuple[int, str, str]]:
+    """(level, anchor, text) of the page's h2/h3 section headings (the notebook's markdown)."""
+    return [(int(level), anchor, html.unescape(_TAG.sub("", text)).strip())
+            for level, anchor, text in _HEADING.findall(body) if level != "1"]
 
 
 def _toc(body: str) -> str:
     """A nested list of the page's h2/h3 section headings (from the notebook's markdown)."""
-    items: list[tuple[int, str, str]] = [
-        (int(level), anchor, html.escape(html.unescape(_TAG.sub("", text)).strip()))
-        for level, anchor, text in _HEADING.findall(body) if level != "1"]
+    items = [(level, anchor, html.escape(text)) for level, anchor, text in _headings(body)]
     if not items:
         return ""
     out, depth = ["<nav class='report-toc'><h2>Contents</h2><ol>"], 2
@@ -258,8 +346,9 @@ def to_html(nb, hide_code: bool, run_id: str = "") -> str:
                                  exclude_input=hide_code, exclude_input_prompt=hide_code,
                                  exclude_output_prompt=hide_code)
     exporter.register_filter("safe_markdown", render_markdown)
+    sources = or_error(load_sources)
     resources = {
-        "report_header": _header(nb, run_id, or_error(load_sources), data_hash()),
+        "report_about": _about(nb, run_id, sources, data_hash()),
         "report_css": _asset("report.css"),
         "report_js": _asset("tables.js").replace("__MIN_ROWS__", str(TABLE_MIN_ROWS)),
     }
@@ -269,7 +358,9 @@ def to_html(nb, hide_code: bool, run_id: str = "") -> str:
     name = "" if isinstance(subject, str) else subject.name
     nb.metadata["title"] = _title(nb, name or "the subject country")
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = body.replace("<!--report-toc-->", _toc(body), 1)
+    anchors = {text: anchor for level, anchor, text in _headings(body) if level == 2}
+    first_screen = _byline(nb, sources) + _summary(nb, anchors) + _toc(body)
     body = _H1.sub(lambda m: m.group(1) + html.escape(name_subject(
         html.unescape(m.group(2)), name, _partner(nb))) + m.group(3), body, count=1)
+    body = _H1_END.sub(lambda m: m.group(0) + first_screen, body, count=1)
     return _NA_CELL.sub("<td></td>", body)

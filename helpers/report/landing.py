@@ -9,13 +9,16 @@ import base64
 import json
 import platform
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from markupsafe import Markup
 
 from helpers.core import paths, places, templates
 from helpers.core.exceptions import ProjectError
+from helpers.core.text import escape_md
 from helpers.data import descriptor
 from helpers.data.descriptor import data_hash
 from helpers.report import changes as changes_module
@@ -24,6 +27,8 @@ from helpers.report.export import (
     name_subject,
     or_error,
     readable,
+    render_markdown,
+    selection,
     sources_html,
 )
 from helpers.report.inputs import package_versions
@@ -42,47 +47,163 @@ def _posts_map(run_dir: Path, outcomes: list) -> str:
     return ""
 
 
-def findings(tables: dict | None = None, subject: str = "") -> list[str]:
-    """The headline numbers in sentences, computed from the processed tables: where the subject
-    has posts, which countries have posts serving it, the oldest and newest relations dated."""
+# ---------------------------------------------------------------- findings
+
+FINDING_TABLES = ("relations", "missions", "register_posts", "post_sources")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding of the landing page: a sentence (Markdown, rendered inert) and the reports
+    that show it, as (file, name) links named by what they show."""
+
+    text: str
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Reports:
+    """The run's reports that a finding may link to: (file, job's parameters) per notebook."""
+
+    done: tuple[tuple[str, str, tuple], ...] = ()  # (notebook, file, parameters as items)
+
+    @classmethod
+    def of(cls, run_dir: Path | None, outcomes: list) -> Reports:
+        found = []
+        for o in outcomes:
+            file = f"{o.name}.html"
+            if o.status == "ok" and run_dir is not None and (Path(run_dir) / file).is_file():
+                parameters = {k: v for k, v in o.parameters.items() if k != "output_dir"}
+                found.append((o.notebook, file, tuple(sorted(
+                    (k, tuple(v) if isinstance(v, list) else v) for k, v in parameters.items()))))
+        return cls(tuple(found))
+
+    def link(self, notebook: str, name: str, **parameters) -> tuple[tuple[str, str], ...]:
+        """((file, name),) of the notebook's report run with exactly these parameters; () when
+        the run has none (a finding still stands without its link)."""
+        want = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                            for k, v in parameters.items()))
+        return tuple((file, name) for nb, file, got in self.done
+                     if nb == notebook and got == want)[:1]
+
+
+def _posts_both_ways(tables: dict, subject: str, reports: Reports) -> Finding | None:
+    """The subject's posts abroad and the partners' posts serving it, counted as the coverage
+    report counts them (every source; ``compute.post_count``)."""
+    from helpers.analysis import compute
+
+    missions = tables["missions"]
+    sides = {"abroad": f"{compute.possessive(subject)} posts abroad",
+             "inward": f"Partners' posts serving {subject}"}
+    said = [compute.describe_post_count(compute.post_count(missions, d), side)
+            for d, side in sides.items() if (missions["direction"].astype(str) == d).any()]
+    if not said:
+        return None
+    return Finding(" ".join(said), reports.link(COVERAGE, "Coverage: every region"))
+
+
+def _rank_among_peers(tables: dict, subject: str, reports: Reports) -> Finding | None:
+    """Where the subject's network ranks among its sub-region's largest, in the register."""
+    from helpers.analysis import peers
+
+    register = tables.get("register_posts")
+    iso3 = _subject_iso3()
+    if register is None or register.empty or not iso3:
+        return None
+    compared = [iso3, *peers.default_peers(register, iso3)]
+    totals = peers.posts_abroad(register, compared).groupby("sending_iso3", sort=False)[
+        "posts"].sum()
+    if iso3 not in totals.index or len(totals) < 2:
+        return None
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], places.name_of(kv[0])))
+    rank = [c for c, _ in ranked].index(iso3) + 1
+    country = places.countries().get(iso3)
+    where = (country.subregion if country is not None and country.subregion else "its region")
+    others = ", ".join(f"{escape_md(places.name_of(c))} {n:,}" for c, n in ranked)
+    return Finding(
+        f"Among the {len(ranked)} largest diplomatic networks of {escape_md(where)} in the "
+        f"register of posts, {escape_md(subject)}'s network ranks **{_ordinal(rank)}**, with "
+        f"**{int(totals[iso3]):,}** posts abroad ({others}).",
+        reports.link(PEERS, f"Peers: {subject} beside {where}"))
+
+
+def _oldest_and_newest(tables: dict, subject: str, reports: Reports) -> Finding | None:
+    """The oldest and the newest relations the sources date."""
+    relations = tables["relations"]
+    dated = relations.dropna(subset=["established"])
+    dated = dated[dated["partner"].notna()]
+    if dated.empty:
+        return None
+    ordered = dated.assign(key=dated["established"].astype(str)).sort_values(
+        ["key", "partner"], kind="stable")
+    first, last = ordered.iloc[0], ordered.iloc[-1]
+    links = reports.link(TIMELINE, "Timeline: every region")
+    if pd.notna(last.get("iso3")):
+        links += reports.link(PROFILE, f"Profile: {last['partner']}", country=str(last["iso3"]))
+    return Finding(
+        f"The sources date relations with **{len(dated)}** partners: the oldest with "
+        f"**{escape_md(str(first['partner']))}** ({first['established']}), the newest with "
+        f"**{escape_md(str(last['partner']))}** ({last['established']}).", links)
+
+
+def _what_sources_disagree_on(tables: dict, subject: str, reports: Reports) -> Finding | None:
+    """How far the register confirms the posts the text sources state, and where they differ."""
+    from helpers.analysis import peers
+
+    missions = tables["missions"]
+    if missions["agreement"].isna().all():
+        return None
+    rate = peers.agreement_rate(missions)
+    if not rate["text"]:
+        return None
+    clash = peers.conflicts(tables["post_sources"]) if "post_sources" in tables else None
+    differ = ""
+    if clash is not None and len(clash):
+        registers = {s["file"] for s in descriptor.sources() if s.get("kind") == "register"}
+        said = []
+        for (sender, city), rows in clash.groupby(["sending_iso3", "city"], sort=True):
+            ways = [f"{'an' if str(r.type_as_written)[:1] in 'aeiou' else 'a'} "
+                    f"{escape_md(str(r.type_as_written).replace('-', ' '))} in the "
+                    f"{'register' if r.source in registers else 'text'}"
+                    for r in rows.sort_values("source").itertuples()]
+            said.append(f"{escape_md(places.name_of(str(sender)))}'s post in "
+                        f"{escape_md(str(city))} ({', '.join(ways)})")
+        differ = ": " + "; ".join(said[:3])
+    return Finding(
+        f"The register of posts confirms **{rate['both']}** of the **{rate['text']}** posts the "
+        f"text sources state (**{rate['rate']}%**), lacks **{rate['text-only']}** and states "
+        f"**{rate['conflict']}** differently{differ}.",
+        reports.link(QUALITY, "Data quality: where the sources differ"))
+
+
+# The landing page's findings, in order: each a function (tables, subject, reports) -> Finding
+# or None (nothing to say for this build). A new finding is one more function here.
+FINDINGS = (_posts_both_ways, _rank_among_peers, _oldest_and_newest, _what_sources_disagree_on)
+COVERAGE, PEERS, TIMELINE, PROFILE, QUALITY = ("02-mission-coverage", "06-peer-comparison",
+                                               "01-relation-timeline", "04-country-profile",
+                                               "05-data-quality")
+
+
+def findings(tables: dict | None = None, subject: str = "",
+             reports: Reports | None = None) -> list[Finding]:
+    """The landing page's findings, computed from the processed tables (``FINDINGS``)."""
     from helpers.data import load
 
     if tables is None:
-        tables = {name: load.load(name, paths.PROCESSED) for name in ("relations", "missions")}
-    missions, relations = tables["missions"], tables["relations"]
-    open_posts = missions[missions["status"].astype(str) == "open"]
-    out = []
-    for direction, column, said in (
-            ("abroad", "accredited_to_iso3", f"{subject} has open posts serving {{n}} countries"),
-            ("inward", "sending_iso3", f"{{n}} countries have open posts serving {subject}")):
-        posts = open_posts[open_posts["direction"].astype(str) == direction]
-        if posts.empty:
-            continue
-        types = posts["post_type"].astype(str).value_counts()
-        kinds = ", ".join(f"{n} {_plural(t, n)}" for t, n in sorted(
-            types.items(), key=lambda kv: (-kv[1], kv[0])))
-        away = int((~posts["resident"].astype(bool)).sum())
-        out.append(said.format(n=posts[column].nunique()) + f": {kinds}"
-                   + (f" ({away} of them accredited from a third country)." if away else "."))
-    dated = relations.dropna(subset=["established"])
-    dated = dated[dated["partner"].notna()]
-    if len(dated):
-        ordered = dated.assign(key=dated["established"].astype(str)).sort_values(
-            ["key", "partner"], kind="stable")
-        first, last = ordered.iloc[0], ordered.iloc[-1]
-        out.append(f"The sources date relations with {len(dated)} partners; the oldest are "
-                   f"with {first['partner']} ({first['established']}), the newest with "
-                   f"{last['partner']} ({last['established']}).")
-    return out
+        tables = {name: load.load(name, paths.PROCESSED) for name in FINDING_TABLES}
+    reports = reports or Reports()
+    return [f for f in (make(tables, subject, reports) for make in FINDINGS) if f is not None]
 
 
-def _plural(word: str, n: int) -> str:
-    """"embassy" -> "embassies", "consulate-general" -> "consulates-general"."""
-    head, _, tail = word.partition("-general")
-    if n != 1:
-        head = head[:-1] + "ies" if head.endswith("y") else head + "s"
-    return (head + ("-general" if _ else "") + tail).replace("-", " ").replace(
-        " general", "-general")
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _subject_iso3() -> str:
+    try:
+        return descriptor.subject().iso3
+    except ProjectError:
+        return ""
 
 
 def headline_figures(tables: dict | None = None) -> list[tuple[str, list[tuple[str, int]]]]:
@@ -139,8 +260,7 @@ def _card(o: Any, run_dir: Path) -> dict:
     iso3 = places.country_of(country) or country
     return dict(name=o.name, country=places.name_of(iso3) if country else "",
                 region=places.region_of(iso3) if country else "",
-                label=", ".join(readable(v) for _, v in sorted(parameters.items()))
-                or "every region, the notebook's defaults",
+                label=selection(parameters),
                 params=", ".join(f"{k}: {readable(v)}" for k, v in sorted(parameters.items())),
                 status="failed" if failed else ("reused" if reused else "executed"),
                 said=f"reused from {reused}" if reused else ("failed" if failed else "executed"),
@@ -170,7 +290,7 @@ def write_index(run_dir: Path, outcomes: list, hide_code: bool,
     subject = subject_name()
     failed = [o for o in outcomes if o.status != "ok"]
     figures = or_error(headline_figures)
-    said = or_error(lambda: findings(subject=subject))
+    said = or_error(lambda: findings(subject=subject, reports=Reports.of(run_dir, outcomes)))
     groups, profiles = [], {}
     for notebook in sorted(dict.fromkeys(o.notebook for o in outcomes if o.status == "ok")):
         cards = [_card(o, run_dir) for o in outcomes if o.notebook == notebook and o.status == "ok"]
@@ -186,7 +306,9 @@ def write_index(run_dir: Path, outcomes: list, hide_code: bool,
     page = templates.render(
         "landing/index.html.j2", subject=subject, total=len(outcomes),
         failed=[_card(o, run_dir) for o in failed], hide_code=hide_code, changes=changes,
-        findings=[] if isinstance(said, str) else said,
+        findings=[] if isinstance(said, str) else [
+            (Markup(re.sub(r"^<p>|</p>\s*$", "", render_markdown(f.text).strip())), f.links)
+            for f in said],
         findings_error=said if isinstance(said, str) else "",
         posts_map=_posts_map(run_dir, outcomes),
         figures=[] if isinstance(figures, str) else figures,

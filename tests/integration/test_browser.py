@@ -27,11 +27,11 @@ ONE_OF_EACH = ("timeline-oceania", "coverage-europe", "trade-millions", "profile
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory) -> Path:
+    """Every job of the shipped reports.yaml, as ``make report`` runs it."""
     out = tmp_path_factory.mktemp("browser") / "reports"
-    only = [arg for name in ONE_OF_EACH for arg in ("--only", name)]
     done = subprocess.run([sys.executable, "-m", "helpers.report", "--out", str(out),
-                           "--jobs", "2", "--quiet", *only],
-                          capture_output=True, text=True, cwd=paths.ROOT, timeout=600)
+                           "--jobs", "2", "--quiet"],
+                          capture_output=True, text=True, cwd=paths.ROOT, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     return (out / "latest").resolve()
 
@@ -76,7 +76,7 @@ def test_a_page_opens_offline_with_no_request_no_error_no_broken_image(browser, 
         assert errors == []
         assert broken_images(page) == []
         if name == "index":
-            assert page.locator("img.map").count() == 0  # the map needs the default coverage job
+            assert page.locator("img.map").count() == 1  # the default coverage job's map
     finally:
         context.close()
 
@@ -199,3 +199,109 @@ def test_the_posts_table_holds_every_post_and_its_filter_finds_them_all(browser,
         assert shown == sum(p["city"] == city for p in posts)
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- every page as a publication
+
+WIDTH = 1400  # the reader's window
+# What a page is checked for, in the page itself: headers and cells a reader cannot read, a
+# column of zeros, SVG text outside its frame, an image past the page's edge, a country given
+# as its code, and run metadata on the first screen.
+PAGE_JS = """([codes, width]) => {
+    const iso3 = new Set(codes);
+    const identifier = /^[a-z][a-z0-9]*(_[a-z0-9]+)+(\\.[a-z]{2,4})?$/;
+    const unreadable = new Set(["None", "none", "nan", "NaN", "<NA>", "NaT", "null"]);
+    const out = {header: [], cell: [], zero_column: [], svg_text: [], image: [], iso3: [],
+                 first_screen: []};
+    document.querySelectorAll("table.dataframe").forEach((table, t) => {
+        const heads = Array.from(table.tHead ? table.tHead.rows[table.tHead.rows.length - 1]
+                                 .cells : []).map(th => th.textContent.trim());
+        heads.forEach(h => { if (unreadable.has(h) || identifier.test(h) || h === "")
+                               out.header.push(h); });
+        const rows = Array.from(table.tBodies[0] ? table.tBodies[0].rows : []);
+        rows.forEach(r => Array.from(r.cells).forEach(c => {
+            const text = c.textContent.trim();
+            if (unreadable.has(text) || identifier.test(text)) out.cell.push(text);
+            if (iso3.has(text)) out.iso3.push(text);
+        }));
+        heads.forEach((h, i) => {
+            const values = rows.map(r => r.cells[i] ? r.cells[i].textContent.trim() : "");
+            if (rows.length && values.every(v => /^(0(\\.0+)?%?)?$/.test(v)))
+                out.zero_column.push(`table ${t}: ${h}`);
+        });
+    });
+    const holder = document.createElement("div");
+    holder.style.cssText = "position:absolute;left:0;top:0;visibility:hidden";
+    document.body.appendChild(holder);
+    Array.from(document.images).forEach(img => {
+        const box = img.getBoundingClientRect();
+        if (box.left < -0.5 || box.left + box.width > width + 0.5)
+            out.image.push(`${(img.alt || "").slice(0, 60)}: ${Math.round(box.width)} px`);
+        if (!img.src.startsWith("data:image/svg+xml")) return;
+        holder.innerHTML = atob(img.src.split(",")[1]);
+        const svg = holder.querySelector("svg");
+        const frame = svg.getBoundingClientRect();
+        svg.querySelectorAll("text").forEach(text => {
+            const r = text.getBoundingClientRect();
+            if (!text.textContent.trim() || !r.width) return;
+            if (r.left < frame.left - 1 || r.right > frame.right + 1 ||
+                r.top < frame.top - 1 || r.bottom > frame.bottom + 1)
+                out.svg_text.push(`${(img.alt || "").slice(0, 50)}: ${text.textContent.trim()}`);
+        });
+    });
+    holder.remove();
+    const first = document.querySelector("h1");
+    const about = document.querySelector("#about");
+    if (document.querySelector(".jp-Notebook")) {
+        if (!first || first.getBoundingClientRect().top > 300) out.first_screen.push("no title");
+        if (!about) out.first_screen.push("no 'About this report' footer");
+        else if (about.getBoundingClientRect().top < window.innerHeight)
+            out.first_screen.push("run metadata on the first screen");
+        const seen = document.body.innerText.slice(0, 1500);
+        if (/sha256|\\brun [0-9]{8}T|\\.(txt|csv|xml)\\b/.test(seen))
+            out.first_screen.push("run metadata or file names before the findings");
+    }
+    return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def problems(browser, run_dir) -> dict[str, dict[str, list[str]]]:
+    """What PAGE_JS finds on every page of the run, page by page."""
+    import pycountry
+
+    codes = sorted(c.alpha_3 for c in pycountry.countries)
+    found = {}
+    for path in sorted(run_dir.glob("*.html")):
+        context = browser.new_context(offline=True, viewport={"width": WIDTH, "height": 900})
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load", timeout=30_000)
+        found[path.stem] = page.evaluate(PAGE_JS, [codes, WIDTH])
+        context.close()
+    return found
+
+
+@pytest.mark.parametrize("kind", ["header", "cell", "zero_column", "svg_text", "image", "iso3",
+                                  "first_screen"])
+def test_every_page_reads_as_a_publication(problems, kind):
+    """No header or cell reading None, nan or an identifier; no column of zeros; no SVG text
+    outside its frame; no image past the page at 1400 px; no country as its ISO3 code; the
+    question first and the run's metadata in the footer."""
+    bad = {page: sorted(set(found[kind]))[:8] for page, found in problems.items()
+           if found[kind]}
+    assert bad == {}
+
+
+POSTS = re.compile(r"(\S+(?: \S+)?) posts (abroad|serving \S+) \(all sources\): ([\d,]+) open"
+                   r"(?:, ([\d,]+) closed)?")
+
+
+def test_the_landing_page_and_the_coverage_report_count_posts_alike(browser, run_dir):
+    """Both say what they count (all sources), and give the same numbers for it."""
+    said = {}
+    for name in ("index", "coverage"):
+        context, page, _outside, _errors = open_page(browser, run_dir / f"{name}.html")
+        said[name] = sorted(set(POSTS.findall(page.locator("body").inner_text())))
+        context.close()
+    assert said["index"], "the landing page states no count of posts with its definition"
+    assert said["index"] == said["coverage"]

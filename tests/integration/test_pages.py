@@ -123,21 +123,49 @@ def test_local_links_point_at_files_of_the_run(run_dir):
                 assert (run_dir / value).is_file(), (path.name, value)
 
 
-def test_a_report_has_a_header_with_run_parameters_data_hash_sources_and_contents(run_dir):
+def test_a_report_opens_with_its_question_and_keeps_the_run_details_in_its_footer(run_dir):
     page = (run_dir / "coverage-europe.html").read_text(encoding="utf-8")
-    header = page.split('<header class="report-header">')[1].split("</header>")[0]
-    assert f"run <code>{run_dir.name}</code>" in header
-    assert "<dt>regions</dt><dd>Europe</dd>" in header  # readable, not JSON
-    assert "{" not in header and "&quot;" not in header
-    assert f"<code>{descriptor.data_hash()}</code>" in header
+    main = page.split("<main>")[1]
+    title = main.index("<h1")
+    byline = main.index("<p class='report-byline'>")
+    summary = main.index("<section class='report-summary'>")
+    about = re.search(r"<footer class=.report-about. id=.about.>", main).start()
+    assert title < byline < summary < main.index("<nav class='report-toc'>") < about
+    line = main[byline:main.index("</p>", byline)]
+    assert "Peru" in line and "By region: Europe" in line and "data as of" in line
+    assert 'href="#about"' in line and run_dir.name not in main[:about]
+    first_screen = main[:main.index("</section>", summary)]
+    assert "sha256" not in main[:about] and ".txt" not in first_screen
+    footer = main[about:main.index("</footer>", about)]
+    assert "About this report" in footer
+    assert f"run <code>{run_dir.name}</code>" in footer
+    assert "<dt>regions</dt><dd>Europe</dd>" in footer  # readable, not JSON
+    assert "{" not in footer and "&quot;" not in footer
+    assert f"<code>{descriptor.data_hash()}</code>" in footer
     for source in export.load_sources():
-        assert source["date"] in header and source["licence"] in header
-    toc = re.findall(r'<li><a href="#([^"]+)">', header)
+        assert source["date"] in footer and source["licence"] in footer
+        assert source["source"] in footer  # the files, named once, at the end
+    toc = re.findall(r'<li><a href="#([^"]+)">', main[:about].split("report-toc")[1])
     assert toc[:3] == ["Posts-by-region-and-type", "Where-the-posts-are",
                        "Coverage-of-listed-partners"]
     for anchor in toc:
         assert f'id="{anchor}"' in page  # every entry leads to its section
     assert "hl-ipython3" not in page  # code hidden by default
+
+
+def test_the_reports_show_tables_for_readers_and_the_notebooks_keep_pandas_own(run_dir):
+    import json
+
+    from helpers.analysis.table_display import READER_HTML
+
+    page = (run_dir / "coverage-europe.html").read_text(encoding="utf-8")
+    assert "reader-table" in page and ">Sending country</th>" in page
+    assert ">PER</td>" not in page and 'title="PER">Peru</td>' in page
+    nb = json.loads((run_dir / "coverage-europe.ipynb").read_text(encoding="utf-8"))
+    both = [o["data"] for c in nb["cells"] for o in c.get("outputs", [])
+            if READER_HTML in o.get("data", {})]
+    assert both and all('class="dataframe"' in "".join(d["text/html"]) for d in both)
+    assert all("reader-table" not in "".join(d["text/html"]) for d in both)
 
 
 def test_long_tables_get_the_inline_table_tools_and_na_never_shows(run_dir):
@@ -239,13 +267,15 @@ def test_the_index_opens_with_findings_then_reports_by_question_and_counts_last(
     assert "<title>Foreign relations of Peru: findings and reports</title>" in page
     assert "Peru has an embassy in &lt;b&gt;Accra&lt;/b&gt;" in page  # source text stays text
     first = landing.findings(subject="Peru")
-    assert first[0].startswith("Peru has open posts serving") and "embassies" in first[0]
-    assert page.index(first[0]) < page.index("Failed reports (1)") < page.index(
+    assert first[0].text.startswith("Peru's posts abroad (all sources): **")
+    assert page.index("Peru's posts abroad (all sources)") < page.index(
+        "Failed reports (1)") < page.index(
         "How is Peru represented") < page.index("id='changes'") < page.index(
         "How the dataset was processed")
     assert "DataError: figures.csv is missing &lt;here&gt;" in page
     assert "Partners by resolution" in page and "<td>unresolved</td><td class='n'>2</td>" in page
-    assert ">Europe</a>" in page and ">millions</a>" in page
+    assert ">By region: Europe</a>" in page and ">In millions</a>" in page
+    assert "the notebook's defaults" not in page
     assert ">United States</a>" in page and "data-region='Americas'" in page  # by country
     assert "(reused from 20260101T000000Z-1)" in page and run_dir.name not in page
     assert "profile-usa</a>" not in page

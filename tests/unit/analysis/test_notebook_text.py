@@ -110,8 +110,12 @@ def test_a_table_shows_missing_values_as_empty_cells():
     assert "<NA>" in repr(frame)  # the plain-text repr stays pandas' own
 
 
-def test_the_kernel_displays_tables_without_na():
+def test_the_kernel_gives_jupyterlab_pandas_table_and_the_reports_a_reader_rendering():
+    """JupyterLab shows the raw frame (pandas' HTML); the reader's rendering rides beside it
+    under its own MIME type, for the reports' renderer only."""
     from IPython.core.interactiveshell import InteractiveShell
+
+    from helpers.analysis.table_display import READER_HTML
 
     shell = InteractiveShell.instance()
     try:
@@ -119,15 +123,18 @@ def test_the_kernel_displays_tables_without_na():
         data, _ = shell.display_formatter.format(nullable())
     finally:
         InteractiveShell.clear_instance()
-    assert "&lt;NA&gt;" not in data["text/html"] and ">Lima</td>" in data["text/html"]
+    assert data["text/html"] == nullable()._repr_html_()  # the developer's view, untouched
+    assert "&lt;NA&gt;" not in data[READER_HTML] and ">Lima</td>" in data[READER_HTML]
     assert "<NA>" in data["text/plain"]
 
 
 def test_no_stored_notebook_shows_na_to_a_reader():
+    from helpers.analysis.table_display import READER_HTML
+
     for path in sorted(paths.NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         shown = ["".join(o.get("data", {}).get(kind, "")) for c in nb["cells"]
-                 for o in c.get("outputs", []) for kind in ("text/html", "text/markdown")]
+                 for o in c.get("outputs", []) for kind in (READER_HTML, "text/markdown")]
         assert not [s for s in shown if re.search(r"&lt;NA&gt;|<NA>", s)], path.name
 
 
