@@ -49,7 +49,7 @@ def _posts_map(run_dir: Path, outcomes: list) -> str:
 
 # ---------------------------------------------------------------- findings
 
-FINDING_TABLES = ("relations", "missions", "register_posts", "post_sources")
+FINDING_TABLES = ("relations", "missions", "register_posts", "post_sources", "trade")
 
 
 @dataclass(frozen=True)
@@ -178,10 +178,33 @@ def _what_sources_disagree_on(tables: dict, subject: str, reports: Reports) -> F
 
 # The landing page's findings, in order: each a function (tables, subject, reports) -> Finding
 # or None (nothing to say for this build). A new finding is one more function here.
-FINDINGS = (_posts_both_ways, _rank_among_peers, _oldest_and_newest, _what_sources_disagree_on)
+def _largest_trading_partners(tables: dict, subject: str, reports: Reports) -> Finding | None:
+    """Who has led the subject's trade and since when, and its largest partners' presence."""
+    from helpers.analysis import trade
+
+    t = tables.get("trade")
+    iso3 = _subject_iso3()
+    if t is None or not iso3 or trade.reported_by(t, iso3).empty:
+        return None
+    ranked = trade.beside_presence(t, tables["missions"], iso3).head(3)
+    words = {"resident embassy": "a resident embassy"}
+    presence = "; ".join(
+        f"{escape_md(places.name_of(r.partner_iso3))} {r.share:.0%} "
+        f"({escape_md(words.get(r.presence_abroad, r.presence_abroad))} of "
+        f"{escape_md(subject)} there)" for r in ranked.itertuples())
+    span = f"{ranked['first_year'].iloc[0]}–{ranked['last_year'].iloc[0]}" if len(ranked) else ""
+    text = escape_md(trade.lead_sentence(t, iso3))
+    if presence:
+        text += f" Its largest partners in two-way trade over {span}: {presence}."
+    return Finding(text, reports.link(TRADE, "Trade: partners, regions and both reports"))
+
+
+FINDINGS = (_posts_both_ways, _largest_trading_partners, _rank_among_peers, _oldest_and_newest,
+            _what_sources_disagree_on)
 COVERAGE, PEERS, TIMELINE, PROFILE, QUALITY = ("02-mission-coverage", "06-peer-comparison",
                                                "01-relation-timeline", "04-country-profile",
                                                "05-data-quality")
+TRADE = "03-trade-figures"
 
 
 def findings(tables: dict | None = None, subject: str = "",
