@@ -184,4 +184,6 @@ def render_readme(descriptor: dict) -> str:
                          required=f["constraints"]["required"]) for f in ts["fields"]]))
     return templates.render("data/README.md.j2", d=descriptor, subject=descriptor["subject"],
                             descriptor_name=paths.DESCRIPTOR_NAME, rule=Markup(RULE),
-                            regions=regions, tables=tables).rstrip("\n")
+                            regions=regions, tables=tables,
+                            trade_sources=[x for x in descriptor["sources"]
+                                           if x.get("kind") == "trade"]).rstrip("\n")

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.build import commit, descriptor
+from helpers.build import commit, descriptor, trade_cache
 from helpers.build.chiefs import read_chiefs
 from helpers.build.commit import why
 from helpers.build.extract import extract
@@ -163,41 +163,72 @@ def extract_tables(manifest: Manifest) -> tuple[dict[str, list[dict]], dict[str,
     result = extract(docs, manifest.subject, years, partners)
     tables = dict(result.tables)
     add_sources(tables, result.counts, docs, manifest.subject.iso3, partners)  # stage 7
-    _add_trade(tables, result.counts, manifest)  # stage 8
+    for file, text in _add_trade(tables, result.counts, manifest).items():  # stage 8
+        tables[file.removesuffix(".csv")] = Rendered(text)
     tables["sources"] = sources_rows(manifest)
     return tables, result.counts
 
 
 def _add_trade(tables: dict[str, list[dict]], counts: dict[str, int],
-               manifest: Manifest) -> None:
-    """The trade workbooks' tables, and the text's trade figures reconciled against them."""
+               manifest: Manifest) -> dict[str, str]:
+    """The trade workbooks' tables, rendered (returned by file name), and what they add to the
+    others: unparsed rows, decisions, and the text's trade figures reconciled against them."""
     subject = manifest.subject.iso3
-    books = [(src, read_workbook(read_source_bytes(manifest, src), src.file, src.sha256))
-             for src in manifest.sources if src.kind == "trade"]
-    found = trade_tables(books, subject)
-    tables["trade"], tables["peer_trade"] = found.trade, found.peer_trade
-    tables.setdefault("unparsed", []).extend(found.unparsed)
-    tables.setdefault("statements", []).extend(found.statements)
-    tables.setdefault("decisions", []).extend(found.decisions)
-    if books:
-        counts.update(found.counts)
+    sources = [src for src in manifest.sources if src.kind == "trade"]
+    digest = trade_cache.key(subject, sources)
+    result = trade_cache.load(digest)
+    if result is None:
+        for src in sources:
+            read_source_bytes(manifest, src)  # checksum first: a changed file is refused
+        books = [(src, read_workbook(read_source_bytes(manifest, src), src.file, src.sha256))
+                 for src in sources]
+        found = trade_tables(books, subject)
+        result = trade_cache.TradeResult(
+            {schema.TABLES[n].file: render_table(n, rows)
+             for n, rows in (("trade", found.trade), ("peer_trade", found.peer_trade))},
+            found.unparsed, found.statements, found.decisions, found.counts,
+            {reporter_of(book, src): src.file for src, book in books},
+            [[r["reporter_iso3"], r["partner_iso3"], r["flow"], r["year"],
+              r["value_usd_million"]] for r in found.trade])
+        trade_cache.store(digest, result)
+    else:
+        for src in sources:  # a cached result still needs every file as its manifest says
+            read_source_bytes(manifest, src)
+    tables.setdefault("unparsed", []).extend(result.unparsed)
+    tables.setdefault("statements", []).extend(result.statements)
+    tables.setdefault("decisions", []).extend(result.decisions)
+    if sources:
+        counts.update(result.counts)
         counts["unparsed (listed with a reason)"] = counts.get(
-            "unparsed (listed with a reason)", 0) + len(found.unparsed)
-        counts["statements read"] = counts.get("statements read", 0) + len(found.statements)
-    files = {reporter_of(book, src): src.file for src, book in books}
-    tables.setdefault("decisions", []).extend(
-        reconcile_figures(tables.get("figures", []), found.trade, subject, files))
+            "unparsed (listed with a reason)", 0) + len(result.unparsed)
+        counts["statements read"] = counts.get("statements read", 0) + len(result.statements)
+    flows = [dict(zip(("reporter_iso3", "partner_iso3", "flow", "year", "value_usd_million"),
+                      f, strict=True)) for f in result.flows]
+    tables["decisions"].extend(
+        reconcile_figures(tables.get("figures", []), flows, subject, result.reporters))
+    return result.texts
 
 
-def render_tables(tables: dict[str, list[dict]]) -> dict[str, str]:
+def render_table(name: str, rows: list[dict]) -> str:
+    """One table as CSV text, sorted and validated; raises before any write."""
+    table = schema.TABLES[name]
+    formatted = [schema.format_row(table, r) for r in rows]
+    formatted.sort(key=schema.sort_key(table))
+    schema.validate_rows(table, table.names, formatted, f"table '{name}'", by_source=True)
+    return to_csv(table.names, formatted)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A table a stage has already rendered and validated (the trade tables, from the cache)."""
+
+    text: str
+
+
+def render_tables(tables: dict[str, list[dict] | Rendered]) -> dict[str, str]:
     """Every table as CSV text by file name, sorted and validated; raises before any write."""
-    texts = {}
-    for name, table in schema.TABLES.items():
-        rows = [schema.format_row(table, r) for r in tables.get(name, [])]
-        rows.sort(key=schema.sort_key(table))
-        schema.validate_rows(table, table.names, rows, f"table '{name}'", by_source=True)
-        texts[table.file] = to_csv(table.names, rows)
-    return texts
+    return {table.file: found.text if isinstance(found := tables.get(name, []), Rendered)
+            else render_table(name, found) for name, table in schema.TABLES.items()}
 
 
 def sources_rows(manifest: Manifest) -> list[dict]:

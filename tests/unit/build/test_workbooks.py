@@ -229,3 +229,19 @@ def test_the_build_matches_the_2016_figure_to_the_partners_report(tables):
     assert by_year["2016"]["decision"].startswith("matches United States' report: US$ 14,278")
     assert "Peru's report: US$ 13,561 million" in by_year["2016"]["alternatives"]
     assert by_year["2009"]["decision"] == "matches neither report"
+
+
+def test_the_shipped_partners_make_up_95_percent_of_the_trade_and_include_the_peers(frames):
+    """The rule the data README gives for which workbooks are in data/raw."""
+    from helpers.analysis import peers, trade
+
+    subject = "PER"
+    series = trade.by_partner(frames["trade"], subject)
+    ranked = trade.ranks(series, 2000, 2020)
+    manifest = read_manifest(paths.RAW)
+    shipped = {s.partner_iso3 for s in manifest.sources if s.kind == "trade" and s.partner_iso3}
+    covered = ranked[ranked["partner_iso3"].isin(shipped)]["share"].sum()
+    assert covered >= 0.95
+    all_scope = {s.partner_iso3 for s in manifest.sources
+                 if s.kind == "trade" and s.extra.get("scope") == "all" and s.partner_iso3}
+    assert set(peers.default_peers(frames["register_posts"], subject)) <= all_scope
