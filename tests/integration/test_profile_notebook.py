@@ -151,9 +151,13 @@ def test_a_country_never_mentioned_runs_and_says_so(profile_of):
     out, nb = profile_of("Kiribati")
     summary = csv(out, "summary").iloc[0]
     assert (summary["iso3"], summary["listed"]) == ("KIR", "False")
-    assert not list(out.glob("*.svg"))
-    assert all(csv(out, p.stem).empty for p in out.glob("*.csv") if p.stem != "summary")
+    # the text sources say nothing; the trade statistics still give Peru's report of its trade
+    assert [p.name for p in out.glob("*.svg")] == ["trade.svg"]
+    assert all(csv(out, p.stem).empty for p in out.glob("*.csv")
+               if p.stem not in ("summary", "trade"))
+    assert set(csv(out, "trade")["report"]) == {"Peru's report"}
     text = sentences(nb)
+    assert "Kiribati's own report is not in this dataset" in text
     assert "The sources say nothing about Kiribati." in text
     assert "Kiribati has no row in the article's bilateral tables." in text
 
