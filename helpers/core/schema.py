@@ -7,6 +7,7 @@ rendered, is generated from it, so the documentation cannot drift from the data.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -543,11 +544,24 @@ _table("sources", "Provenance of every raw file (from data/raw/manifest.toml).",
     Column("sha256", "str", "Checksum of the raw file.", required=True),
 ], key=("source",))
 
+def _is_date(value: str) -> bool:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` naming a day of the calendar (no 2022-02-30)."""
+    m = _DATE.match(value)
+    if not m:
+        return False
+    year, month, day = int(value[:4]), int(value[5:7] or 1), int(value[8:10] or 1)
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 _CHECKS = {
     "int": lambda v: re.fullmatch(r"-?\d+", v) is not None,
     "float": lambda v: re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", v) is not None,
     "bool": lambda v: v in ("true", "false"),
-    "date": lambda v: _DATE.match(v) is not None,
+    "date": _is_date,
     "iso3": lambda v: _ISO3.match(v) is not None,
     "iso3-list": lambda v: all(_ISO3.match(x) for x in v.split(";")),
 }

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from documents import grid, write_source
 
 from helpers.build.dates import find_dates, parse_date
+from helpers.build.pipeline import build
+from helpers.core import schema
+from helpers.core.exceptions import SchemaError
 
 
 @pytest.mark.parametrize(
@@ -72,3 +76,30 @@ def test_a_date_in_a_sentence_records_where_it_was_found():
     (date,) = find_dates(sentence)
     assert date.iso == "1991-11-27"
     assert sentence[date.start:date.end] == "November 27, 1991"
+
+
+def test_a_day_the_calendar_lacks_stops_the_build_with_the_source_line(tmp_path):
+    """Dates were only pattern-checked (issue 24, item 4): "February 30, 1920" became the
+    date 1920-02-30 of a relation and an event."""
+    doc = "Americas\n\n" + grid([("", "", ["-   Chile established diplomatic relations with "
+                                           "Peru on February 30, 1920."])]) + "\n"
+    write_source(tmp_path / "raw", doc)
+    with pytest.raises(SchemaError, match=r"column 'established' is not a valid date \(from "
+                                          r"document.txt:6\)"):
+        build(raw=tmp_path / "raw", out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("value,valid", [("1920", True), ("1920-02-29", True),
+                                         ("1921-02-29", False), ("2022-13", False),
+                                         ("0000", False), ("1920-02-39", False)])
+def test_a_date_column_holds_calendar_dates(value, valid):
+    table = schema.TABLES["events"]
+    row = dict(partner_iso3="CHL", date=value, precision="year", approximate="false",
+               end_date="", kind="other", summary="x", row_line="", source="a.txt", line="1",
+               sentence="1")
+    if valid:
+        schema.validate_rows(table, table.names, [row], "events")
+    else:
+        with pytest.raises(SchemaError, match="column 'date' is not a valid date"):
+            schema.validate_rows(table, table.names, [row], "events")
