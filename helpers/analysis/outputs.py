@@ -1,11 +1,12 @@
 """How a notebook shows and keeps what it computes.
 
 ``setup()`` sets the one chart style (helpers.analysis.style) and gives every displayed table
-a reader's rendering beside pandas' own (``table_display``), which only the reports show. ``show()`` saves each figure as PNG and SVG into the notebook's
-``output_dir`` and displays the SVG inline: matplotlib's SVG is byte-stable with a fixed salt
-and no date, so nbval compares the drawing itself and a changed chart fails the test.
-``record()`` saves the numbers behind a figure as CSV beside it; ``source_note()`` names the
-sources a chart uses, as the processed folder's descriptor records them.
+a reader's rendering beside pandas' own (``table_display``), which only the reports show.
+``show()`` saves each figure as PNG and SVG into the notebook's ``output_dir`` and displays
+the SVG inline: matplotlib's SVG is byte-stable with a fixed salt and no date, so nbval
+compares the drawing itself and a changed chart fails the test. ``record()`` saves the
+numbers behind a figure as CSV beside it; ``source_note()`` names the sources a chart uses,
+as the processed folder's descriptor records them.
 """
 
 from __future__ import annotations
