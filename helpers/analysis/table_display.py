@@ -29,7 +29,7 @@ import html
 import math
 import numbers
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -179,6 +179,7 @@ def _named(name: str, values: list) -> tuple[list[str], str] | None:
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
 
+@lru_cache(maxsize=8192)  # a column repeats its values (post types, statuses, files)
 def _readable(text: str) -> tuple[str, str]:
     """(what a reader sees, the tooltip) of one text cell in a column of mixed values: a
     country code (or a list of them) as names, a source file as its title, an identifier
