@@ -51,7 +51,7 @@ LONG_TEXT = 40  # characters: a column with longer cells gets room to wrap at a 
 # inline styles: JupyterLab keeps them in an output, where it would drop a <style> element
 _LEFT, _RIGHT = "text-align: left", "text-align: right; white-space: nowrap"
 _NOWRAP = "text-align: left; white-space: nowrap"
-_WIDE = "text-align: left; min-width: 22em"
+_WIDE = "text-align: left; min-width: 22em; max-width: 40em"
 _WORDS = {"iso3": "country", "cow": "COW", "usd": "US$", "id": "ID", "url": "URL",
           "cagr": "compound annual growth",
           "none": "no date"}
