@@ -29,7 +29,7 @@ import html
 import math
 import numbers
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,7 @@ LONG_TEXT = 40  # characters: a column with longer cells gets room to wrap at a 
 # inline styles: JupyterLab keeps them in an output, where it would drop a <style> element
 _LEFT, _RIGHT = "text-align: left", "text-align: right; white-space: nowrap"
 _NOWRAP = "text-align: left; white-space: nowrap"
-_WIDE = "text-align: left; min-width: 22em"
+_WIDE = "text-align: left; min-width: 22em; max-width: 40em"
 _WORDS = {"iso3": "country", "cow": "COW", "usd": "US$", "id": "ID", "url": "URL",
           "cagr": "compound annual growth",
           "none": "no date"}
@@ -179,6 +179,7 @@ def _named(name: str, values: list) -> tuple[list[str], str] | None:
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
 
+@lru_cache(maxsize=8192)  # a column repeats its values (post types, statuses, files)
 def _readable(text: str) -> tuple[str, str]:
     """(what a reader sees, the tooltip) of one text cell in a column of mixed values: a
     country code (or a list of them) as names, a source file as its title, an identifier

@@ -241,14 +241,26 @@ def _summary(nb, anchors: dict[str, str]) -> str:
             text = output.get("data", {}).get("text/markdown")
             if section and text and section not in taken and section in anchors:
                 taken.add(section)
-                first = re.match(r"(.{80,}?[.])\s+(?=[A-Z*])", text, re.DOTALL)
-                said = re.sub(r"^<p>|</p>\s*$", "", render_markdown(
-                    first.group(1) if first else text).strip())
+                said = re.sub(r"^<p>|</p>\s*$", "", render_markdown(_gist(text)).strip())
                 items.append(f"<li>{said} <a href=\"#{html.escape(anchors[section])}\">"
                              f"{html.escape(section)}</a></li>")
     if not items:
         return ""
     return f"<section class='report-summary'><ul>{''.join(items[:5])}</ul></section>"
+
+
+SUMMARY_CHARACTERS = 320  # a finding on the first screen is one sentence, and no longer
+
+
+def _gist(text: str) -> str:
+    """The first sentence of a section's computed text; a long one cut after a clause, with an
+    ellipsis (the section says it all)."""
+    first = re.match(r"(.{80,}?[.])\s+(?=[A-Z*])", text, re.DOTALL)
+    said = first.group(1) if first else text.strip()
+    if len(said) <= SUMMARY_CHARACTERS:
+        return said
+    cut = said.rfind("; ", 0, SUMMARY_CHARACTERS)
+    return said[:cut] + "; …" if cut > 80 else said
 
 
 def _about(nb, run_id: str, sources: list[dict[str, str]] | str, digest: str) -> str:

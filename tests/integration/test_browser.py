@@ -1,4 +1,5 @@
-"""The reports open offline in a real browser: headless Chromium driven by Playwright.
+"""The reports open offline in a real browser: headless Chromium driven by Playwright, over
+every page of the shipped reports.yaml (what ``make report`` writes).
 
 Marked ``browser``: ``make test`` leaves it out (see pyproject's addopts); ``.ci/run`` installs
 Debian's chromium and requirements-browser.txt and runs it after ``make test``. Run it by hand

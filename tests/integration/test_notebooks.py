@@ -90,9 +90,11 @@ def test_coverage_of_peru_abroad_in_europe_without_honorary_posts(tmp_path):
     europe = counts[counts["region"] == "Europe"].iloc[0]
     assert europe["honorary-consulate"] == 0 and europe["closed"] == 1
     hubs = pd.read_csv(out / "accreditation-hubs.csv")
-    # the article's hubs, and the register's Budapest and Rome (accredited to the Holy See)
+    # every source's hubs serving a European partner, whether or not the article's tables list
+    # the partner (Helsinki serves Estonia, Latvia and Lithuania, which only the register names)
     assert set(hubs["city"]) == {"Madrid", "Athens", "Bucharest", "Stockholm", "Budapest",
-                                 "Rome"}
+                                 "Rome", "Helsinki", "Vienna", "Bern", "Brussels", "Oslo",
+                                 "Paris", "Warsaw"}
     assert set(hubs["direction"]) == {"abroad"}
     closed = pd.read_csv(out / "closed-posts.csv")
     assert list(closed["city"]) == ["Sofia"] and list(closed["status_year"]) == [2003]

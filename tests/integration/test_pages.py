@@ -342,3 +342,27 @@ def test_pages_are_still_written_when_the_data_they_describe_is_damaged(tmp_path
     assert "The sources could not be read:" in page and "datapackage.json is missing" in page
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T")])
     assert "datapackage.json is missing" in export.to_html(nb, hide_code=True)
+
+
+def test_a_finding_on_the_first_screen_is_one_sentence_and_a_long_one_is_cut_at_a_clause():
+    nb = nbformat.v4.new_notebook()
+    said = ("From **1827** the mission is a legation (Principal Officers, line 5); " * 8).strip()
+    cell = nbformat.v4.new_code_cell("display(Markdown(text))")
+    cell.outputs = [nbformat.v4.new_output("display_data", {
+        "text/markdown": "**239** posts in **90** cities; **85** non-resident posts drawn as a "
+                         "line to the country served. A second sentence.",
+        "text/plain": "<Markdown>"}), nbformat.v4.new_output("display_data", {
+            "text/markdown": "Not the first of its section.", "text/plain": "<Markdown>"})]
+    long = nbformat.v4.new_code_cell("display(Markdown(text))")
+    long.outputs = [nbformat.v4.new_output("display_data", {"text/markdown": said,
+                                                            "text/plain": "<Markdown>"})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_markdown_cell("## Posts"),
+                cell, nbformat.v4.new_markdown_cell("## Levels"), long]
+    page = export.to_html(nb, hide_code=True)
+    summary = page.split("<section class='report-summary'>")[1].split("</section>")[0]
+    items = re.findall(r"<li>(.*?)</li>", summary)
+    assert items[0] == ("<strong>239</strong> posts in <strong>90</strong> cities; <strong>85"
+                        "</strong> non-resident posts drawn as a line to the country served. "
+                        '<a href="#Posts">Posts</a>')
+    assert items[1].endswith('; … <a href="#Levels">Levels</a>')
+    assert len(re.sub("<[^>]+>", "", items[1])) <= export.SUMMARY_CHARACTERS + 10
