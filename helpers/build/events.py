@@ -8,13 +8,17 @@ from dataclasses import dataclass
 from helpers.build.dates import Date, find_dates, parse_date
 
 # (pattern, kind): the nearest keyword to a date decides its kind; on a tie, the first listed
+# relations as the articles name them: "diplomatic relations", "relation", "the relationship",
+# "ties", misspellings of "diplomatic" too ("diplomatc relations")
+_RELATIONS = r"(?:diploma\w*\s+|formal\s+|official\s+|full\s+|bilateral\s+)*(?:relations?|relationships?|ties)\b"
 _KINDS = [
-    (r"(?<!re-)(?<!re)establish\w*\s+(?:of\s+)?(?:full\s+)?(?:diplomatic\s+)?(?:relations|ties)|"
-     r"\brelations\s+(?:started|since)\b|(?<!re-)"
-     r"(?<!re)establishment of diplomatic relations|relations began|relations\s+(?:were|was|"
-     r"have\s+been)\s+established|\brelations\b[^.]{0,60}?\b(?:was|were)\s+established\b",
+    (rf"(?<!re-)(?<!re)establish\w*\s+(?:of\s+)?(?:the\s+)?{_RELATIONS}|"
+     r"\brelations?\s+(?:started|since)\b|(?<!re-)"
+     rf"(?<!re)establishment of {_RELATIONS}|relations began|"
+     r"\b(?:relations?|relationships?)\b[^.]{0,60}?\b(?:was|were|have\s+been|has\s+been)\s+"
+     r"(?:\w+ly\s+)?established\b",
      "relations-established"),
-    (r"\b(?:broken(?:\s+off)?|broke\s+off|severed|sever\w*|suspend\w*\s+(?:its\s+|their\s+)?"
+    (r"\b(?:broken(?:\s+off)?|broke\s+off|severed|sever\w*|interrupt\w*|suspend\w*\s+(?:its\s+|their\s+)?"
      r"(?:diplomatic\s+)?relations|rupture\w*)\b", "relations-broken"),
     (r"\b(?:renewed|restored|re-?established|re-?establishment|resumed)\b",
      "relations-renewed"),
@@ -23,6 +27,11 @@ _KINDS = [
     (r"\brecogni[sz]ed\b[^.]*?\bby the appointment of\b|\brecogni(?:[sz]e[sd]?|tion)\b",
      "recognition"),
     (r"\b(?:raised|elevat\w*|upgraded)\b[^.]{0,40}?\bembassy\b", "mission-upgraded"),
+    # a post as the subject of its opening ("Embassy of X was established in Y", "a legation
+    # established in 1950"): the post was opened
+    (r"\b(?:legations?|embass(?:y|ies)|consulates?(?:[-\s]general)?)\b(?:(?!relations)[^.;]){0,50}?"
+     r"\b(?:was\s+|were\s+|had\s+been\s+|has\s+been\s+)?(?:\w+ly\s+)?"
+     r"(?<!re-)(?:established|opened|set\s+up)\b", "mission-opened"),
     (r"\bestablish\w*\s+of\s+(?:the\s+)?(?:[A-Z]\w+\s+)?(?:legation|embassy)\b|"
      r"\bestablish\w*\s+(?:its|their|an?|the)\s+(?:first\s+)?(?:legation|embassy)\b",
      "mission-opened"),
@@ -32,8 +41,11 @@ _KINDS = [
     (r"\bclosed\b", "mission-closed"),
     (r"\bsuspended\b", "mission-suspended"),
     (r"\b(?:visit|visited|travell?ed\s+to)\b", "visit"),
-    (r"\bjoined\b|\bbecame\s+(?:a\s+)?(?:full\s+)?member|\bmembership\s+took\s+effect|"
-     r"\bmembers?\b", "membership"),
+    # joining countries in an action ("joined the United States ... in urging") is no membership
+    (r"\bjoined\b(?![^.;]*?\bin\s+\w+ing\b)|\bbecame\s+(?:a\s+)?(?:full\s+)?member|"
+     r"\bmembership\s+took\s+effect|\b(?:gained|obtained|acquired|attained)\s+(?:full\s+)?"
+     r"membership\b|\bacceded\s+to\b|\baccession\s+(?:to|into)\b|\bmembers?\b",
+     "membership"),
     (r"\b(?:announced|served)\b", "other"),
 ]
 # nouns that name a circumstance, not what happened on the date: they decide only when no
@@ -54,7 +66,7 @@ class Event:
 
 # verbs among the kind keywords: a verb of the date's clause outranks a noun of circumstance
 _VERB = re.compile(r"\b(?:establish\w*|began|started|broke|broken|severed|suspend\w*|restored|"
-                   r"renewed|re-?established|resumed|recogni[sz]e[sd]?|raised|upgraded|elevated|"
+                   r"renewed|re-?established|resumed|recogni[sz]e[sd]?|raised|interrupt\w*|upgraded|elevated|"
                    r"re-?opened|opened|closed|visited|travell?ed|joined|became|signed)\b",
                    re.IGNORECASE)
 
@@ -88,10 +100,19 @@ def classify(text: str, date: Date) -> str:
 
 def _candidates(text: str, date: Date, patterns) -> list[tuple]:
     """(side, distance, kind, is a verb, no other date between, before the date) of each
-    keyword in reach."""
+    keyword in reach.
+
+    A verb after the date that leads straight into a later date ("applied in 1992 and
+    became a member in 1995") is that date's, not this one's: each dated clause has its own.
+    """
+    later = [d.start for d in find_dates(text) if d.start >= date.end]
     out = []
     for rx, kind in patterns:
         for m in rx.finditer(text):
+            if m.start() >= date.end and _VERB.search(m.group()) and any(
+                    m.end() <= s and not re.search(r"[,;]|\band\b", text[m.end():s])
+                    and s - m.end() <= 40 for s in later):
+                continue
             if m.end() <= date.start:
                 between = text[m.end():date.start]
                 # a keyword of an earlier clause ("... in 1987 and established") comes after
@@ -113,8 +134,20 @@ def _candidates(text: str, date: Date, patterns) -> list[tuple]:
 def parse_events(text: str, consumed: list[tuple[int, int]] = ()) -> list[Event]:
     """Every dated event in a statement; dates inside figures ("$9.1 billion in 2009") excluded."""
     events: list[Event] = []
-    for d in find_dates(text):
+    dates = find_dates(text)
+    # a year that only frames a later day ("In 1991, ... on October 10, relations were
+    # restored") is that day's year, not an event of its own
+    frames = {d.carried_from for d in dates if d.carried_from is not None}
+    for d in dates:
         if any(s <= d.start < e for s, e in consumed):
+            continue
+        if d.start in frames and not _VERB.search(text[d.end:_next_start(dates, d)]):
+            continue
+        if events and events[-1].kind == "relations-broken" and re.search(
+                r"\bbetween\s+$", text[:events[-1].date.start]) and re.fullmatch(
+                r"\s+and\s+", text[events[-1].date.end:d.start]):
+            # "interrupted between 1942 and 1954": relations resumed at the period's end
+            events.append(Event(d, "relations-renewed"))
             continue
         between = text[events[-1].date.end:d.start] if events else ""
         if events and re.fullmatch(r"\s*(?:to|until|till|through|-|–)\s*", between) or (
@@ -124,6 +157,11 @@ def parse_events(text: str, consumed: list[tuple[int, int]] = ()) -> list[Event]
             continue
         events.append(Event(d, classify(text, d)))
     return events
+
+
+def _next_start(dates: list[Date], date: Date) -> int:
+    """Where the date after ``date`` starts (the end of the text when none follows)."""
+    return next((d.start for d in dates if d.start > date.start), 10**9)
 
 
 def parse_date_cell(text: str) -> tuple[Date | None, list[tuple[Date, str]]]:
