@@ -55,7 +55,7 @@ STATEMENT_STATUSES = ("represented", "unparsed")
 DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inferred-partner",
                   "unresolved-partner", "empty-row", "date-choice", "organization", "count-check",
                   "indicator", "duplicate-post", "duplicate-record", "country-column",
-                  "region-heading", "reconciliation", "sources-agree")
+                  "region-heading", "reconciliation", "sources-agree", "not-a-post")
 # How the sources agree on a post (missions.agreement): the text sources (article, fact sheet)
 # and the register (Wikidata's posts) both state it, only one does, or they conflict.
 # Kinds of source (sources.csv `kind`) that are structured lists rather than text: the register
