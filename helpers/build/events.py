@@ -10,7 +10,8 @@ from helpers.build.dates import Date, find_dates, parse_date
 # (pattern, kind): the nearest keyword to a date decides its kind; on a tie, the first listed
 # relations as the articles name them: "diplomatic relations", "relation", "the relationship",
 # "ties", misspellings of "diplomatic" too ("diplomatc relations")
-_RELATIONS = r"(?:diploma\w*\s+|formal\s+|official\s+|full\s+|bilateral\s+)*(?:relations?|relationships?|ties)\b"
+_RELATIONS = (r"(?:diploma\w*\s+|formal\s+|official\s+|full\s+|bilateral\s+)*"
+              r"(?:relations?|relationships?|ties)\b")
 _KINDS = [
     (rf"(?<!re-)(?<!re)establish\w*\s+(?:of\s+)?(?:the\s+)?{_RELATIONS}|"
      r"\brelations?\s+(?:started|since)\b|(?<!re-)"
@@ -18,7 +19,10 @@ _KINDS = [
      r"\b(?:relations?|relationships?)\b[^.]{0,60}?\b(?:was|were|have\s+been|has\s+been)\s+"
      r"(?:\w+ly\s+)?established\b",
      "relations-established"),
-    (r"\b(?:broken(?:\s+off)?|broke\s+off|severed|sever\w*|interrupt\w*|suspend\w*\s+(?:its\s+|their\s+)?"
+    # "interrupted" breaks relations only in a sentence about relations ("the relationship was
+    # established in 1908, only interrupted between 1942 and 1954"), not rail traffic
+    (r"\binterrupt\w*", "interrupted"),
+    (r"\b(?:broken(?:\s+off)?|broke\s+off|severed|sever\w*|suspend\w*\s+(?:its\s+|their\s+)?"
      r"(?:diplomatic\s+)?relations|rupture\w*)\b", "relations-broken"),
     (r"\b(?:renewed|restored|re-?established|re-?establishment|resumed)\b",
      "relations-renewed"),
@@ -87,6 +91,10 @@ def classify(text: str, date: Date) -> str:
     if not kinds:
         return "other"
     best = min(kinds, key=lambda c: (0 if c[0] == 0 and c[3] else 1, c[1]))
+    if best[2] == "interrupted":
+        best = (*best[:2], "relations-broken" if re.search(
+            r"\b(?:relations?|relationships?|ties)\b", text, re.IGNORECASE) else "other",
+            *best[3:])
     noun = min(nouns, key=lambda c: c[1], default=None)
     if noun is not None and noun[1] < best[1]:
         # a nearer noun of circumstance gives way only to a verb with no other date between,
