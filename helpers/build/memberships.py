@@ -14,7 +14,7 @@ _MEMBER_LIST = re.compile(
     r"(?:members?(?:\s+(?:state|nation|country))?\s+of|(?:belong|belongs)\s+to\s+[^,]*?,\s*"
     r"including|membership\s+in\s+[^,]*?,\s*including|"
     r"\b(?:gained|obtained|acquired|attained|was\s+granted)\s+(?:full\s+)?membership\s+(?:in|of|to)|"
-    r"\b(?:acceded|was\s+admitted)\s+to|"
+    r"\b(?:acceded|was\s+admitted)\s+to|\b(?:is|are|was|were)\s+(?:also\s+)?part\s+of|"
     # joining countries in an action ("joined the United States ... in urging") is no membership
     r"\bjoined(?![^.;]*?\bin\s+\w+ing\b)|\bbelongs?\s+to)"
     r"\s+(?P<list>.+?)"
@@ -32,7 +32,7 @@ _LEADING_CLAUSE = re.compile(
     r"(?:[^,]|,\s*\d{4}\b)*?),(?!\s*\d{4}\b)\s*")
 _ACTOR = re.compile(r"^(?P<actor>[A-Z][\w .]*?)\s+(?:also\s+)?"
                     r"(?:is|was|has been|had been|became|joined|belongs|maintains membership|"
-                    r"gained|obtained|acceded)\b")
+                    r"gained|obtained|acceded|is part|also is part)\b")
 # an apposition between the subject and its verb: "X, together with the other two Baltic
 # countries, is also a member of ..."
 _APPOSITION = re.compile(r"^(?P<actor>[A-Z][\w .]*?),\s*(?:together|along)\s+with\s+[^,]+,\s*")
@@ -82,7 +82,9 @@ def resolve(name: str, orgs: dict[str, Organization]) -> Organization | None:
     in the parenthesis ("Nordic Investment Bank (NIB)"); None when it names none."""
     plain = re.sub(r"^(?:the|of the)\s+", "", name.strip(" ."), flags=re.IGNORECASE)
     head, _, paren = plain.partition(" (")
-    for key in (plain, head, paren.rstrip(")"), re.sub(r"^the\s+", "", paren.rstrip(")"))):
+    # "Latin American Integration Association ALADI": a name followed by its acronym
+    bare = re.sub(r"\s+[A-Z]{2,}$", "", head)
+    for key in (plain, head, bare, paren.rstrip(")"), re.sub(r"^the\s+", "", paren.rstrip(")"))):
         if key and key.lower() in orgs:
             return orgs[key.lower()]
     return None
