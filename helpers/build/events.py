@@ -50,12 +50,20 @@ _KINDS = [
     (r"\bre-?opened\b", "mission-reopened"),
     (r"\bopened\b", "mission-opened"),
     (r"\bclosed\b", "mission-closed"),
-    (r"\bsuspended\b", "mission-suspended"),
+    # a suspension is a post's only when a post is named ("suspended from the Commonwealth"
+    # is not)
+    (r"\b(?:embass(?:y|ies)|consulates?|legations?|missions?)\b[^.;]{0,40}?\bsuspended\b|"
+     r"\bsuspended\s+(?:its|their|the)\s+(?:\w+\s+)?(?:embass|consul|legation|mission)",
+     "mission-suspended"),
     (r"\b(?:visit|visited|travell?ed\s+to)\b", "visit"),
     # joining countries in an action ("joined the United States ... in urging") is no membership
     (r"\bjoined\b(?![^.;]*?\bin\s+\w+ing\b)|\bbecame\s+(?:a\s+)?(?:full\s+)?member|"
      r"\bmembership\s+took\s+effect|\b(?:gained|obtained|acquired|attained)\s+(?:full\s+)?"
-     r"membership\b|\bacceded\s+to\b|\baccession\s+(?:to|into)\b|\bmembers?\b",
+     r"membership\b|\bacceded\s+to\b|\baccession\s+(?:to|into)\b|\bmembers?\b|"
+     r"\b(?:re)?admitted\s+(?:to|into)\b|\bbecame\s+the\s+\w+\s+(?:[\w-]+\s+){0,3}to\s+join\b|"
+     # founding an organisation ("... established the Eurasian Economic Community in 2000")
+     r"\b(?:founded|established|created|formed)\s+the\s+(?:[A-Z][\w-]*\s+){1,6}(?:Community|"
+     r"Union|Organi[sz]ation|Council|Group|Association|Bank|Forum)\b",
      "membership"),
     (r"\b(?:announced|served)\b", "other"),
 ]
@@ -77,7 +85,7 @@ class Event:
 
 # verbs among the kind keywords: a verb of the date's clause outranks a noun of circumstance
 _VERB = re.compile(r"\b(?:establish\w*|began|started|broke|broken|severed|suspend\w*|restored|"
-                   r"renewed|re-?established|resumed|recogni[sz]e[sd]?|raised|interrupt\w*|gained|regained|declared|proclaimed|restarted|upgraded|elevated|"
+                   r"renewed|re-?established|resumed|recogni[sz]e[sd]?|raised|interrupt\w*|gained|readmitted|admitted|founded|formed|created|regained|declared|proclaimed|restarted|upgraded|elevated|"
                    r"re-?opened|opened|closed|visited|travell?ed|joined|became|signed)\b",
                    re.IGNORECASE)
 

@@ -11,7 +11,8 @@ from helpers.core import places
 from helpers.core.paths import REFERENCE
 
 _MEMBER_LIST = re.compile(
-    r"(?:members?(?:\s+(?:state|nation|country))?\s+of|(?:belong|belongs)\s+to\s+[^,]*?,\s*"
+    r"(?:members?(?:[\s-]+(?:state|nation|country))?\s+of|\b(?:re)?admitted\s+(?:to|into)|"
+    r"\bbecame\s+the\s+\w+\s+(?:[\w-]+\s+){0,3}to\s+join|(?:belong|belongs)\s+to\s+[^,]*?,\s*"
     r"including|membership\s+in\s+[^,]*?,\s*including|"
     r"\b(?:gained|obtained|acquired|attained|was\s+granted)\s+(?:full\s+)?membership\s+(?:in|of|to)|"
     r"\b(?:acceded|was\s+admitted)\s+to|\b(?:is|are|was|were)\s+(?:also\s+)?part\s+of|"
@@ -32,7 +33,12 @@ _LEADING_CLAUSE = re.compile(
     r"(?:[^,]|,\s*\d{4}\b)*?),(?!\s*\d{4}\b)\s*")
 _ACTOR = re.compile(r"^(?P<actor>[A-Z][\w .]*?)\s+(?:also\s+)?"
                     r"(?:is|was|has been|had been|became|joined|belongs|maintains membership|"
-                    r"gained|obtained|acceded|is part|also is part)\b")
+                    r"gained|obtained|acceded|is part|also is part|readmitted)\b")
+# "As a member of CARICOM, X strongly backed ...": X is the member
+_AS_MEMBER = re.compile(r"^As\s+(?:an?\s+)?(?:full\s+|founding\s+)?member\s+of\s+[^,]+,\s*")
+# "X, Y, and Z established the Eurasian Economic Community in 2000": founding members
+_FOUNDED = re.compile(r"^(?P<list>.+?)\s+(?:established|founded|created|formed)\s+the\s+"
+                      r"(?P<org>[A-Z][\w-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w-]*)*)")
 # an apposition between the subject and its verb: "X, together with the other two Baltic
 # countries, is also a member of ..."
 _APPOSITION = re.compile(r"^(?P<actor>[A-Z][\w .]*?),\s*(?:together|along)\s+with\s+[^,]+,\s*")
@@ -104,7 +110,6 @@ def _known_with_separators() -> re.Pattern | None:
 def _name(item: str) -> str:
     """A list item as a name: its article and any lower-case qualifier before the name
     dropped ("its adjunct North Atlantic Cooperation Council"); "" when no name is left."""
-    item = _TRAILING_DATE.sub("", item.strip())
     name = re.sub(r"^(?:[a-z][\w’'-]*\s+)+(?=[A-Z0-9])", "", item).strip(" .")
     return name if re.match(r"[A-Z0-9]", name) else ""
 
@@ -133,7 +138,9 @@ def parse_memberships(text: str) -> list[str]:
         listed = known.sub(hold, listed)
     out = []
     for item in _ITEM_SEPARATOR.split(listed):
-        item = re.sub(r"\x00(\d+)\x00", lambda h: kept[int(h.group(1))], item.strip())
+        # a date is cut before a held name is restored ("... in Europe" is no date)
+        item = _TRAILING_DATE.sub("", item.strip())
+        item = re.sub(r"\x00(\d+)\x00", lambda h: kept[int(h.group(1))], item)
         if re.match(r"(?:an?|which|that|whose|who)\b", item):
             break  # "the Rio Group, an association of ...": an apposition ends the list
         name = _name(item)
@@ -143,11 +150,20 @@ def parse_memberships(text: str) -> list[str]:
 
 
 def listed_members(text: str) -> tuple[str, list[str]] | None:
-    """"The members of X are A, B and C": the organisation as written and the ISO3 of each
-    country listed; None for another sentence or a list that is not all countries."""
+    """"The members of X are A, B and C" (or "A, B and C established the X"): the
+    organisation as written and the ISO3 of each country listed; None for another sentence
+    or a list that is not all countries."""
     m = _MEMBERS_ARE.match(text.rstrip("."))
     if not m:
-        return None
+        founded = _FOUNDED.match(text.rstrip("."))
+        if not founded:
+            return None
+        items = [x for x in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", founded.group("list"))
+                 if x]
+        found = [places.country_of(x) for x in items]
+        if len(found) < 2 or not all(found):
+            return None
+        return founded.group("org").strip(), list(dict.fromkeys(found))
     items = [x for x in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group("list")) if x]
     found = [places.country_of(x) for x in items]
     if len(found) < 2 or not all(found):
@@ -163,7 +179,14 @@ def membership_subjects(text: str) -> str | None:
     the membership is coordinated with ("X has kept a station there and is a member of ...").
     """
     text = _LEADING_CLAUSE.sub("", text, count=1)
+    if re.match(r"it\s", text):  # "In 1967, it became ...": the pronoun opens the clause
+        text = "I" + text[1:]
     text = _APPOSITION.sub(r"\g<actor> ", text, count=1)
+    as_member = _AS_MEMBER.match(text)
+    if as_member:  # "As a member of CARICOM, X backed ...": the country after the comma
+        named = places.find_countries(text[as_member.end():])
+        if named and named[0].start == 0:
+            return named[0].text
     if re.match(r"^(?:Both (?:countries|nations))\b", text) or re.search(
         r"\bbelong to\b", text
     ):
