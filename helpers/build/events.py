@@ -53,7 +53,7 @@ _KINDS = [
     # a suspension is a post's only when a post is named ("suspended from the Commonwealth"
     # is not)
     (r"\b(?:embass(?:y|ies)|consulates?|legations?|missions?)\b[^.;]{0,40}?\bsuspended\b|"
-     r"\bsuspended\s+(?:its|their|the)\s+(?:\w+\s+)?(?:embass|consul|legation|mission)",
+     r"\bsuspended\b[^.;]{0,40}?\b(?:embass|consul|legation|mission)",
      "mission-suspended"),
     (r"\b(?:visit|visited|travell?ed\s+to)\b", "visit"),
     # joining countries in an action ("joined the United States ... in urging") is no membership

@@ -257,3 +257,54 @@ def test_the_corpus_invariants_report_each_violation():
     assert invariant_violations([{**row, "city": "Riga", "city_iso3": "LVA",
                                   "city_as_written": "Riga",
                                   "text": "Norway has an embassy in Riga."}]) == []
+
+
+# --------------------------------------------- phrasings the added corpus articles showed
+
+def test_founding_members_listed_before_established_the_organisation():
+    assert listed_members("Norway, Sweden and Denmark established the Nordic Council in "
+                          "1952.") == ("Nordic Council", ["NOR", "SWE", "DNK"])
+    assert _kinds("Norway, Sweden and Denmark established the Nordic Council in 1952.") == [
+        ("1952", "membership")]
+    # counter-example: establishing relations is no organisation founded
+    assert listed_members("Norway and Sweden established diplomatic relations in 1905.") is None
+
+
+def test_as_a_member_of_an_organisation_names_its_member_after_the_comma():
+    text = "As a member of NATO, Norway sent troops to Kosovo in 1999."
+    assert (membership_subjects(text), parse_memberships(text)[:1]) == ("Norway", ["NATO"])
+    # counter-example: a commitment "as a member" inside the sentence states no new subject
+    assert membership_subjects("To fulfil its commitment as a member of NATO, the navy "
+                               "sailed.") is None
+
+
+def test_readmitted_member_state_and_the_first_to_join_are_memberships(tmp_path):
+    assert parse_memberships("Norway was readmitted to the Council of Europe in "
+                             "May 1990.") == ["Council of Europe"]
+    assert parse_memberships("Norway is a member-state of the International Criminal "
+                             "Court.") == ["International Criminal Court"]
+    tables = _build(tmp_path, prose="In 1960, it became the first Nordic country to join the "
+                                    "European Free Trade Association.")
+    assert _members(tables) == [("European Free Trade Association", "NOR")]
+    # counter-example: a wish to join is no membership
+    assert parse_memberships("Norway seeks to join the European Union.") == []
+
+
+def test_a_suspension_is_a_posts_only_when_a_post_is_named():
+    assert _kinds("Norway suspended the operations of its embassy in Damascus in 2012.") == [
+        ("2012", "mission-suspended")]
+    # counter-example: a suspension from an organisation suspends no post
+    assert _kinds("Fiji was suspended from the Commonwealth in 2009.") == [("2009", "other")]
+
+
+def test_independence_gained_a_thing_not_recognised_and_airspace_opened_are_other():
+    assert _kinds("Norway gained its independence on 7 June 1905 and established diplomatic "
+                  "relations with many countries.") == [("1905-06-07", "other")]
+    assert _kinds("The annexation of 1940 was not generally recognised.") == [
+        ("1940", "other")]
+    assert _kinds("In 2001 the government opened its airspace to allied planes.") == [
+        ("2001", "other")]
+    # counter-example: a recognition and an embassy opened keep their kinds
+    assert _kinds("Norway recognised Slovakia on 1 January 1993 and opened an embassy in "
+                  "Bratislava in 1995.") == [("1993-01-01", "recognition"),
+                                             ("1995", "mission-opened")]
