@@ -86,7 +86,26 @@ def find_dates(text: str) -> list[Date]:
             found.append(date)
             taken.append((m.start(), m.end()))
     found += _carried_years(text, found, taken)
+    found += _shared_years(text, found, taken)
     return sorted(found, key=lambda d: d.start)
+
+
+# "in March and May 2004": the first month shares the year written after the second
+_SHARED_YEAR = re.compile(_M.format("m") + r"\s+and\s+(?=" + _M.format("m2") + r",?\s+"
+                          + _YEAR.format("y") + r"(?!\d))")
+
+
+def _shared_years(text: str, found: list[Date], taken: list[tuple[int, int]]) -> list[Date]:
+    """A month without a year before "and <month> <year>", with that year."""
+    out = []
+    for m in _SHARED_YEAR.finditer(text):
+        end = m.start() + len(m.group("m"))
+        if any(s < end and m.start() < e for s, e in taken):
+            continue
+        month = MONTHS[m.group("m").lower()]
+        out.append(Date(f"{m.group('y')}-{month:02d}", "month", m.start(), end))
+        taken.append((m.start(), end))
+    return out
 
 
 def _carried_years(text: str, found: list[Date], taken: list[tuple[int, int]]) -> list[Date]:

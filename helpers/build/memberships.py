@@ -15,11 +15,14 @@ _MEMBER_LIST = re.compile(
     r"\bbecame\s+the\s+\w+\s+(?:[\w-]+\s+){0,3}to\s+join|(?:belong|belongs)\s+to\s+[^,]*?,\s*"
     r"including|membership\s+in\s+[^,]*?,\s*including|"
     r"\b(?:gained|obtained|acquired|attained|was\s+granted)\s+(?:full\s+)?membership\s+(?:in|of|to)|"
-    r"\b(?:acceded|was\s+admitted)\s+to|\b(?:is|are|was|were)\s+(?:also\s+)?part\s+of|"
+    r"\b(?:acceded|was\s+admitted)\s+to|\b(?:through|via|by)\s+(?:its\s+)?membership\s+(?:of|in)|"
+    # "accession into NATO and the European Union, achieved in March and May 2004"
+    r"\baccession\s+(?:in)?to(?=[^.;]*?,?\s+(?:achieved|completed)\b)|\b(?:is|are|was|were)\s+(?:also\s+)?part\s+of|"
     # joining countries in an action ("joined the United States ... in urging") is no membership
     r"\bjoined(?![^.;]*?\bin\s+\w+ing\b)|\bbelongs?\s+to)"
     r"\s+(?P<list>.+?)"
-    r"(?=\s+since\b|,?\s+and\s+(?:is|are|was|were|has|have|had)\b|\.?$)"
+    r"(?=\s+since\b|,?\s+and\s+(?:is|are|was|were|has|have|had)\b|,?\s+(?:achieved|completed)\b|"
+    r"\.?$)"
 )
 # the separators of a list of organisations: commas, "and", and a closing parenthesis before
 # "the" ("... States (OAS) the United Nations")
@@ -57,6 +60,8 @@ _COORDINATED = re.compile(
     r"^(?P<actor>[A-Z][\w .]*?)\s+(?:has|have|had|is|was|maintains|keeps|operates)\b[^.;]*?"
     r",?\s+and\s+(?:also\s+)?(?:is|was|has been|became|joined)\s+(?:an?\s+)?"
     r"(?:founding\s+|full\s+)?members?\b")
+# an accession stated as achieved ("accession into NATO and the EU, achieved in 2004")
+ACCESSION_ACHIEVED = re.compile(r"\baccession\s+(?:in)?to\b[^.;]*?,?\s+(?:achieved|completed)\b")
 # pronoun subjects: the sentence's nearest named country, the row's partner, or the subject
 PRONOUNS = ("It", "The country", "This country")
 

@@ -16,6 +16,7 @@ from helpers.build.decisions import Decision
 from helpers.build.events import parse_date_cell, parse_events
 from helpers.build.figures import Indicator, name_indicator, parse_figures
 from helpers.build.memberships import (
+    ACCESSION_ACHIEVED,
     PRONOUNS,
     Organization,
     listed_members,
@@ -91,6 +92,10 @@ def statement_records(st: Statement, partner: str, row_line: int | None, subject
         members = [(named or [partner or subject])[0]]
     elif who and places.country_of(who):
         members = [places.country_of(who)]
+    elif ACCESSION_ACHIEVED.search(st.text) and not places.find_countries(st.text):
+        # "objectives ... have been accession into NATO and the EU, achieved in 2004": a
+        # sentence naming no country speaks of the document's subject
+        members, names = [subject], parse_memberships(st.text)
     listed = listed_members(st.text)
     if listed:  # "The members of X are A, B and C"
         names, members = [listed[0]], listed[1]

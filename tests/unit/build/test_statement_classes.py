@@ -308,3 +308,22 @@ def test_independence_gained_a_thing_not_recognised_and_airspace_opened_are_othe
     assert _kinds("Norway recognised Slovakia on 1 January 1993 and opened an embassy in "
                   "Bratislava in 1995.") == [("1993-01-01", "recognition"),
                                              ("1995", "mission-opened")]
+
+
+def test_an_accession_stated_as_achieved_is_the_subjects_membership(tmp_path):
+    text = ("The main goals have been accession into the OECD and the Council of Europe, "
+            "achieved in June and August 1991 respectively.")
+    assert _kinds(text) == [("1991-06", "membership"), ("1991-08", "membership")]
+    assert _members(_build(tmp_path, prose=text)) == [
+        ("Council of Europe", "NOR"), ("Organisation for Economic Co-operation and Development",
+                                       "NOR")]
+    # counter-example: an accession only negotiated is no membership
+    assert _members(_build(tmp_path / "b", prose="Talks on accession to the European Union "
+                                                 "began in 1993.")) == []
+
+
+def test_relations_established_through_membership_of_an_organisation_state_it():
+    assert parse_memberships("Norway established relations with many states via membership "
+                             "of the League of Nations.") == ["League of Nations"]
+    # counter-example: relations with a country are no membership
+    assert parse_memberships("Norway established relations with Sweden in 1905.") == []
