@@ -22,7 +22,8 @@ _KINDS = [
     # "interrupted" breaks relations only in a sentence about relations ("the relationship was
     # established in 1908, only interrupted between 1942 and 1954"), not rail traffic
     (r"\binterrupt\w*", "interrupted"),
-    (r"\b(?:broken(?:\s+off)?|broke\s+off|severed|sever\w*|suspend\w*\s+(?:its\s+|their\s+)?"
+    (r"\b(?:broken(?:\s+off)?|broke\s+off|broke\s+(?:its\s+|their\s+)?(?:diplomatic\s+)?"
+     r"(?:relations|ties)|severed|sever\w*|suspend\w*\s+(?:its\s+|their\s+)?"
      r"(?:diplomatic\s+)?relations|rupture\w*)\b", "relations-broken"),
     (r"\b(?:renewed|restored|re-?established|re-?establishment|resumed)\b",
      "relations-renewed"),
@@ -179,7 +180,30 @@ def parse_events(text: str, consumed: list[tuple[int, int]] = ()) -> list[Event]
             events[-1].end = d
             continue
         events.append(Event(d, classify(text, d)))
+        events += [Event(d, k) for k in _coordinated_kinds(text, d, dates, events[-1].kind)]
     return events
+
+
+def _coordinated_kinds(text: str, date: Date, dates: list[Date], kind: str) -> list[str]:
+    """The kinds of further verbs coordinated with the first in a clause a leading date opens:
+    "In 1998, it recognized X and broke relations with Y" is a recognition and a break."""
+    clause = text[date.end:_next_start(dates, date)]
+    if not re.match(r"\s*,", clause):
+        return []
+    found = sorted((m.start(), m.end(), k) for rx, k in _KIND_RES for m in rx.finditer(clause)
+                   if k not in ("other", "interrupted") and _VERB.search(m.group()))
+    verbs: list[tuple[int, int, str]] = []
+    for start, end, k in found:  # one kind per verb, the first listed
+        if not verbs or start >= verbs[-1][1]:
+            verbs.append((start, end, k))
+    if len(verbs) < 2 or verbs[0][2] != kind:
+        return []
+    out = []
+    for (_s, end, _k), (start, _e, k) in zip(verbs, verbs[1:], strict=False):
+        if not re.search(r"\band\b", clause[end:start]) or k == kind or k in out:
+            break
+        out.append(k)
+    return out
 
 
 def _next_start(dates: list[Date], date: Date) -> int:

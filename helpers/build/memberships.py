@@ -11,7 +11,8 @@ from helpers.core import places
 from helpers.core.paths import REFERENCE
 
 _MEMBER_LIST = re.compile(
-    r"(?:members?(?:[\s-]+(?:state|nation|country))?\s+of|\b(?:re)?admitted\s+(?:to|into)|"
+    # an observer is no member ("an observer member of the ASEAN")
+    r"(?:(?<!observer\s)members?(?:[\s-]+(?:state|nation|country))?\s+of|\b(?:re)?admitted\s+(?:to|into)|"
     r"\bbecame\s+the\s+\w+\s+(?:[\w-]+\s+){0,3}to\s+join|(?:belong|belongs)\s+to\s+[^,]*?,\s*"
     r"including|membership\s+in\s+[^,]*?,\s*including|"
     r"\b(?:gained|obtained|acquired|attained|was\s+granted)\s+(?:full\s+)?membership\s+(?:in|of|to)|"

@@ -327,3 +327,18 @@ def test_relations_established_through_membership_of_an_organisation_state_it():
                              "of the League of Nations.") == ["League of Nations"]
     # counter-example: relations with a country are no membership
     assert parse_memberships("Norway established relations with Sweden in 1905.") == []
+
+
+def test_a_leading_date_gives_an_event_to_each_coordinated_verb():
+    assert _kinds("In 1998, it recognized Slovakia and broke relations with Taiwan.") == [
+        ("1998", "recognition"), ("1998", "relations-broken")]
+    # counter-example: a verb with a date of its own keeps it
+    assert _kinds("Norway recognized Laos in May 1955 and opened an embassy in Vientiane in "
+                  "June 1958.") == [("1955-05", "recognition"), ("1958-06", "mission-opened")]
+
+
+def test_an_observer_is_no_member():
+    assert parse_memberships("Norway is an observer member of the ASEAN.") == []
+    # counter-example: a member is one
+    assert parse_memberships("Norway is a member of the ASEAN Regional Forum.") == [
+        "ASEAN Regional Forum"]
