@@ -33,7 +33,7 @@ _KINDS = [
     # agreement of its own
     (r"\b(?:gained|regained|declared|proclaimed)\s+(?:its\s+|their\s+)?independence\b|"
      r"\bnot\s+(?:\w+\s+)?recogni[sz]ed\b|\bopened\s+(?:its|their|the)\s+(?:airspace|borders?|"
-     r"markets?|ports?)\b|\brestarted\b", "other"),
+     r"markets?|ports?)\b|\bopened\s+up\b|\brestarted\b|\bhosted\b", "other"),
     # recognising a genocide or a claim is not recognising a state
     (r"\brecogni[sz]e[sd]?\s+the\s+(?:[A-Z]\w+\s+)*(?:Genocide|genocide|claims?)\b", "other"),
     (r"\brecogni[sz]ed\b[^.]*?\bby the appointment of\b|\brecogni(?:[sz]e[sd]?|tion)\b",
@@ -86,7 +86,7 @@ class Event:
 
 # verbs among the kind keywords: a verb of the date's clause outranks a noun of circumstance
 _VERB = re.compile(r"\b(?:establish\w*|began|started|broke|broken|severed|suspend\w*|restored|"
-                   r"renewed|re-?established|resumed|recogni[sz]e[sd]?|raised|interrupt\w*|gained|readmitted|admitted|founded|formed|created|regained|declared|proclaimed|restarted|upgraded|elevated|"
+                   r"renewed|re-?established|resumed|recogni[sz]e[sd]?|raised|interrupt\w*|gained|readmitted|admitted|founded|formed|created|hosted|regained|declared|proclaimed|restarted|upgraded|elevated|"
                    r"re-?opened|opened|closed|visited|travell?ed|joined|became|signed)\b",
                    re.IGNORECASE)
 

@@ -23,7 +23,9 @@ _MEMBER_LIST = re.compile(
     r"\bjoined(?![^.;]*?\bin\s+\w+ing\b)|\bbelongs?\s+to)"
     r"\s+(?P<list>.+?)"
     r"(?=\s+since\b|,?\s+and\s+(?:is|are|was|were|has|have|had)\b|,?\s+(?:achieved|completed)\b|"
-    r"\.?$)"
+    # a second membership of the sentence ("..., and was one of the original members of")
+    r"(?:,\s+(?:and\s+)?|\s+and\s+)(?:(?:is|was)\s+)?(?:one\s+of\s+the\s+\w+\s+|an?\s+)?(?:founding\s+|"
+    r"original\s+)?members?\s+of\b|\.?$)"
 )
 # the separators of a list of organisations: commas, "and", and a closing parenthesis before
 # "the" ("... States (OAS) the United Nations")
@@ -39,7 +41,7 @@ _ACTOR = re.compile(r"^(?P<actor>[A-Z][\w .]*?)\s+(?:also\s+)?"
                     r"(?:is|was|has been|had been|became|joined|belongs|maintains membership|"
                     r"gained|obtained|acceded|is part|also is part|readmitted)\b")
 # "As a member of CARICOM, X strongly backed ...": X is the member
-_AS_MEMBER = re.compile(r"^As\s+(?:an?\s+)?(?:full\s+|founding\s+)?member\s+of\s+[^,]+,\s*")
+_AS_MEMBER = re.compile(r"^(?:In\s+addition,?\s+)?[Aa]s\s+(?:an?\s+)?(?:full\s+|founding\s+)?member\s+of\s+[^,]+,\s*")
 # "X, Y, and Z established the Eurasian Economic Community in 2000": founding members
 _FOUNDED = re.compile(r"^(?P<list>.+?)\s+(?:established|founded|created|formed)\s+the\s+"
                       r"(?P<org>[A-Z][\w-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w-]*)*)")
@@ -128,13 +130,20 @@ def parse_memberships(text: str) -> list[str]:
     earlier in the sentence ("filed an EU membership application ... became a member").
     """
     text = text.rstrip(".")
-    m = _MEMBER_LIST.search(text)
-    if not m:
+    found = list(_MEMBER_LIST.finditer(text))
+    if not found:
         bare = _MEMBER_NO_OBJECT.search(text)
         earlier = _EARLIER_ORG.search(text[:bare.start()]) if bare else None
         return [earlier.group("pre") or earlier.group("post")] if earlier else []
+    # each membership of the sentence ("one of the original members of the League of Nations,
+    # and ... of the United Nations")
+    return list(dict.fromkeys(name for m in found for name in _list_names(m.group("list"))))
+
+
+def _list_names(listed: str) -> list[str]:
+    """The names of one list of organisations, as written."""
     listed = re.sub(r"\s+(?:on|in|since)\s+(?:[A-Z][a-z]+\s+)?\d{1,2},\s+\d{4}$", "",
-                    m.group("list"))  # "on May 1, 2004": its comma does not separate names
+                    listed)  # "on May 1, 2004": its comma does not separate names
     kept: list[str] = []
     known = _known_with_separators()
     if known is not None:

@@ -342,3 +342,25 @@ def test_an_observer_is_no_member():
     # counter-example: a member is one
     assert parse_memberships("Norway is a member of the ASEAN Regional Forum.") == [
         "ASEAN Regional Forum"]
+
+
+def test_two_memberships_in_one_sentence_are_both_read():
+    assert parse_memberships("Norway was one of the original members of the League of "
+                             "Nations, and was one of the original members of the United "
+                             "Nations.") == ["League of Nations", "United Nations"]
+    assert parse_memberships("Norway is a founding member of the organization known as the "
+                             "Nordic Council, a member of the OECD and the United Nations.") == [
+        "Nordic Council", "OECD", "United Nations"]
+    # counter-example: an observer inside a list ends no list of memberships
+    assert parse_memberships("Norway belongs to bodies, including the Arctic Council (it is an "
+                             "observer member of the ASEAN); the Nordic Council.")[-1:] == [
+        "Nordic Council"]
+
+
+def test_opening_up_and_hosting_a_summit_open_no_post_and_join_nothing():
+    assert _kinds("Norway opened up to the world again in the late 1990s.") == [
+        ("1990", "other")]
+    assert _kinds("Norway is a member of NATO and hosted its May 2007 summit.") == [
+        ("2007-05", "other")]
+    # counter-example: an embassy opened is a post opened
+    assert _kinds("Norway opened an embassy in Hanoi in 1996.") == [("1996", "mission-opened")]
