@@ -41,7 +41,8 @@ _ACTOR = re.compile(r"^(?P<actor>[A-Z][\w .]*?)\s+(?:also\s+)?"
                     r"(?:is|was|has been|had been|became|joined|belongs|maintains membership|"
                     r"gained|obtained|acceded|is part|also is part|readmitted)\b")
 # "As a member of CARICOM, X strongly backed ...": X is the member
-_AS_MEMBER = re.compile(r"^(?:In\s+addition,?\s+)?[Aa]s\s+(?:an?\s+)?(?:full\s+|founding\s+)?member\s+of\s+[^,]+,\s*")
+_AS_MEMBER = re.compile(r"^(?:In\s+addition,?\s+)?[Aa]s\s+(?:an?\s+)?(?:full\s+|founding\s+)?"
+                        r"member\s+of\s+[^,]+,\s*")
 # "X, Y, and Z established the Eurasian Economic Community in 2000": founding members
 _FOUNDED = re.compile(r"^(?P<list>.+?)\s+(?:established|founded|created|formed)\s+the\s+"
                       r"(?P<org>[A-Z][\w-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w-]*)*)")
