@@ -329,7 +329,9 @@ _table("unparsed", "Statements represented in no table, each with the reason.", 
 ], key=("source", "line", "sentence"))
 
 _table("decisions", "Everything the build had to decide, for audit: aliases used, ambiguous "
-       "cities, territories, partner identification, empty rows, and the reconciliation of "
+       "cities, territories, partner identification, empty rows, posts refused (`not-a-post`: "
+       "a post in its sender's own territory, a possessive or a country's name as a city), "
+       "and the reconciliation of "
        "facts several statements give (`reconciliation`: `decision` is the value chosen, "
        "`alternatives` every other statement's value, each as `value (precision) file:line`).",
        [
