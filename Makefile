@@ -55,7 +55,7 @@ lab: $(STAMP) ## Start JupyterLab at notebooks/ in the project environment
 bench: $(DEVSTAMP) ## Run the benchmarks (the corpus figure too) and write benchmarks/results.md
 	$(PY) -m benchmarks.run
 
-corpus: $(STAMP) ## Build each real article of tests/corpus and score it against expected.toml
+corpus: $(STAMP) ## Build each real article of tests/corpus, score it (misses, false positives) and check the invariants
 	$(PY) -m benchmarks.corpus
 
 clean: ## Remove the virtual environment, caches, build/ (figures, caches) and reports/ (every run)

@@ -76,6 +76,17 @@ def place(name: str, explicit: str | None, context: list[tuple[str, str]], sourc
     return Placed(chosen.name, chosen.iso3), decisions
 
 
+def not_a_city(written: str, placed: Placed) -> str:
+    """Why a place as written is no post's city ("" when it may be one): a possessive
+    ("France's") or a country's name that is no city of that country ("Brazil")."""
+    if re.search(r"['’]s?$", written.strip()):
+        return "a possessive is no city"
+    iso3 = places.country_of(written)
+    if iso3 and not any(iso3 in (c.iso3, c.territory) for c in places.city_candidates(written)):
+        return "a country's name is no city"
+    return ""
+
+
 def post_records(st: Statement, ms: MissionStatement, subject: str,
                  partner: str | None) -> tuple[list[dict], list[Decision]]:
     """Mission records of a statement, one per city, and the decisions placing them took.
@@ -105,6 +116,14 @@ def post_records(st: Statement, ms: MissionStatement, subject: str,
             ctx = [(c, "where another post of the statement is") for c in context] + [
                 (c, label) for c, label in labelled if c]
             placed, why = place(written, post.country, ctx, st.source, st.line)
+            refused = not_a_city(written, placed) or (
+                "a country's post in its own territory is no bilateral post"
+                if placed.iso3 and placed.iso3 == ms.actor else "")
+            if refused:
+                decisions.append(Decision("not-a-post", f"{post.post_type} in {written}",
+                                          "no post", places.name_of(ms.actor), refused,
+                                          st.source, st.line))
+                continue
             decisions += why
             if placed.iso3:
                 context.append(placed.iso3)

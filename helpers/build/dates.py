@@ -19,6 +19,8 @@ _PATTERNS = [
     re.compile(r"(?<!\d)(?P<d>[0-3]?\d) " + _M.format("m") + " " + _YEAR.format("y") + r"(?!\d)"),
     # November 27, 1991
     re.compile(_M.format("m") + r" (?P<d>[0-3]?\d),? " + _YEAR.format("y") + r"(?!\d)"),
+    # September, 30 2006: a comma misplaced after the month
+    re.compile(_M.format("m") + r", (?P<d>[0-3]?\d) " + _YEAR.format("y") + r"(?!\d)"),
     # November 1999, November, 1999
     re.compile(_M.format("m") + ",? " + _YEAR.format("y") + r"(?!\d)"),
     # the 1820s: a decade, not the year 1820
@@ -27,6 +29,13 @@ _PATTERNS = [
     re.compile(r"(?<![\d$.,-])" + _YEAR.format("y") + r"(?!\d|,\d|\s?(?:km|%|people|percent)\b)"),
 ]
 
+
+# a day and month without a year ("on October 10"): it takes the year written before it in the
+# same sentence ("In 1991 ... on October 10, relations were restored")
+_YEARLESS = [
+    re.compile(_M.format("m") + r" (?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s*\d)"),
+    re.compile(r"(?<![\d,])(?P<d>[0-3]?\d)(?:st|nd|rd|th)? " + _M.format("m") + r"\b(?!,?\s*\d)"),
+]
 
 # "c. 1850", "ca. 1850", "circa 1850", "approximately 1850": the date is approximate
 _APPROXIMATE = re.compile(r"(?:\bc\.|\bca\.|\bcirca|\bapprox\.|\bapproximately)\s*$",
@@ -40,6 +49,7 @@ class Date:
     start: int = 0  # where it was found in the text
     end: int = 0
     approximate: bool = False  # "c. 1850", "circa 1850"
+    carried_from: int | None = None  # where the year of a yearless day was written
 
     @property
     def year(self) -> int:
@@ -76,7 +86,49 @@ def find_dates(text: str) -> list[Date]:
                 date = replace(date, approximate=True)
             found.append(date)
             taken.append((m.start(), m.end()))
+    found += _carried_years(text, found, taken)
+    found += _shared_years(text, found, taken)
     return sorted(found, key=lambda d: d.start)
+
+
+# "in March and May 2004": the first month shares the year written after the second
+_SHARED_YEAR = re.compile(_M.format("m") + r"\s+and\s+(?=" + _M.format("m2") + r",?\s+"
+                          + _YEAR.format("y") + r"(?!\d))")
+
+
+def _shared_years(text: str, found: list[Date], taken: list[tuple[int, int]]) -> list[Date]:
+    """A month without a year before "and <month> <year>", with that year."""
+    out = []
+    for m in _SHARED_YEAR.finditer(text):
+        end = m.start() + len(m.group("m"))
+        if any(s < end and m.start() < e for s, e in taken):
+            continue
+        month = MONTHS[m.group("m").lower()]
+        out.append(Date(f"{m.group('y')}-{month:02d}", "month", m.start(), end))
+        taken.append((m.start(), end))
+    return out
+
+
+def _carried_years(text: str, found: list[Date], taken: list[tuple[int, int]]) -> list[Date]:
+    """Days written without a year, each with the year of the nearest date before it."""
+    out = []
+    for pattern in _YEARLESS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            before = [d for d in found if d.end <= m.start() and d.precision != "decade"]
+            if not before:
+                continue
+            frame = max(before, key=lambda d: d.end)
+            year = frame.iso[:4]
+            month = MONTHS[m.group("m").lower()]
+            day = int(m.group("d"))
+            if not 1 <= day <= 31:
+                continue
+            out.append(Date(f"{year}-{month:02d}-{day:02d}", "day", m.start(), m.end(),
+                            carried_from=frame.start))
+            taken.append((m.start(), m.end()))
+    return out
 
 
 def _is_address_number(text: str, start: int) -> bool:

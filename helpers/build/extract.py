@@ -31,6 +31,7 @@ from helpers.build.reconcile import reconcile_relations
 from helpers.build.records import (
     RECORD_TABLES,
     drop_repeats,
+    follow_up,
     ledger_record,
     relation_record,
     statement_records,
@@ -72,10 +73,14 @@ def extract(docs: list[Document], subject: Subject, source_years: dict[str, int]
                                                      "statements", "unparsed")}
     ledger = []
     for doc in docs:
+        previous: tuple[tuple, list[dict]] = ((), [])  # the posts of the sentence before
         for st in doc.statements:
             partner = partner_of(st.source, st.row_line)
             result = statement_records(st, partner, st.row_line, subject.iso3,
                                        source_years.get(st.source), orgs, lexicon)
+            block = (st.row_line, st.section, st.kind)
+            follow_up(st, previous[1] if previous[0] == block else [], result)
+            previous = (block, result.rows["missions"])
             for name, rows in result.rows.items():
                 tables[name] += rows
             decisions += result.decisions

@@ -23,7 +23,7 @@ Stage 5 of helpers.build.extract (``add_levels``), on the typed records stages 1
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from helpers.build.dates import find_dates
 from helpers.core import places
@@ -69,13 +69,35 @@ def _rank(text: str) -> str:
     return min(found)[1] if found else ""
 
 
+_IN_PLACE = re.compile(r"\b(?:in|at)\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
+# "in Oslo and Athens respectively": a place after "and" in a list of the posts' cities
+_AND_PLACE = re.compile(r"\s+and\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
+
+
+def _at_partner_city(text: str, partner: str, subject_capital: str) -> bool:
+    """Whether the text puts the mission in the partner's capital ("in Beijing")."""
+    for m in _IN_PLACE.finditer(text):
+        names = [m.group("place")]
+        names += [a.group("place") for a in [_AND_PLACE.match(text, m.end())] if a]
+        for name in names:
+            if name != subject_capital and any(c.iso3 == partner and c.is_capital
+                                               for c in places.city_candidates(name)):
+                return True
+    return False
+
+
 def _receiving(text: str, subject: Subject, partner: str) -> str | None:
     """The country the mission or envoy is in: the subject (its capital is named), or the
-    partner ("to the United States", "in Washington"); None when the text does not say."""
-    at_subject = re.search(rf"\b(?:in|at)\s+{re.escape(subject.capital)}\b", text)
+    partner ("to the United States", "in Washington", a city of the partner); "both" for
+    missions in each other's cities ("embassies in Oslo and Athens respectively"); None when
+    the text does not say."""
+    at_subject = re.search(rf"\b(?:in|at)\s+(?:\w+\s+and\s+)?{re.escape(subject.capital)}\b",
+                           text)
     at_partner = any(
         m.iso3 == partner and re.search(r"\b(?:to|in)\s+(?:the\s+)?$", text[:m.start])
-        for m in places.find_countries(text))
+        for m in places.find_countries(text)) or _at_partner_city(text, partner, subject.capital)
+    if at_subject and at_partner and re.search(r"\brespectively\b", text):
+        return "both"
     if at_subject and not at_partner:
         return subject.iso3
     if at_partner and not at_subject:
@@ -83,7 +105,8 @@ def _receiving(text: str, subject: Subject, partner: str) -> str | None:
     return None
 
 
-def parse_level(text: str, subject: Subject, partner: str) -> Level | None:
+def parse_level(text: str, subject: Subject, partner: str, both: bool = False
+                ) -> Level | None:
     """The change of representation a statement states, or None.
 
     >>> s = Subject("Chile", "CHL", "Santiago")
@@ -107,7 +130,9 @@ def parse_level(text: str, subject: Subject, partner: str) -> Level | None:
         return None
     dates = find_dates(text)
     receiving = _receiving(text, subject, partner)
-    if not dates or receiving is None:
+    if both and receiving == "both":
+        receiving = subject.iso3
+    if not dates or receiving in (None, "both"):
         return None
     sending = partner if receiving == subject.iso3 else subject.iso3
     # the change's own date: the first after its verb ("recognized Y in January 1987 and
@@ -117,12 +142,45 @@ def parse_level(text: str, subject: Subject, partner: str) -> Level | None:
     return Level(sending, receiving, level, rank, date.iso, date.precision, bool(raised))
 
 
+# a later dated clause of the same sentence: "In 1992, X was established in A, in 1995, Y ..."
+_DATED_CLAUSE = re.compile(r",\s+(?=(?:and\s+)?(?:in|on)\s+[^,]*\d{4},\s)")
+# "A legation established in 1967 ... upgraded to an embassy": the legation's own opening
+_OPENED_BEFORE = re.compile(r"\b(?P<level>legation|embassy)\b[^.;]{0,30}?\b(?:was\s+)?"
+                            r"(?:established|opened|set\s+up)\b", re.IGNORECASE)
+
+
+def parse_levels(text: str, subject: Subject, partner: str) -> list[Level]:
+    """Every change of representation a statement states: one per dated clause ("In 1992, the
+    Embassy of China was established in Vilnius, in 1995, ..."), the opening of a legation
+    before its upgrade ("A legation established in 1967 was upgraded to an embassy in 1991"),
+    and each direction of missions opened in each other's cities ("respectively")."""
+    clauses = _DATED_CLAUSE.split(text)
+    if len(clauses) > 1:
+        found = [lv for clause in clauses for lv in parse_levels(clause, subject, partner)]
+        if found:
+            return found
+    lv = parse_level(text, subject, partner)
+    if lv is None:
+        both = parse_level(text, subject, partner, both=True)
+        return [both, replace(both, sending=both.receiving, receiving=both.sending)] if both \
+            else []
+    out = [lv]
+    opened = _OPENED_BEFORE.search(text)
+    raised = _RAISED.search(text)
+    if lv.raised and opened and raised and opened.start() < raised.start():
+        date = next((d for d in find_dates(text)
+                     if opened.end() <= d.start < raised.start()), None)
+        if date is not None:
+            out.insert(0, replace(lv, level=_level_word(opened.group("level")), rank="",
+                                  date=date.iso, precision=date.precision, raised=False))
+    return out
+
+
 def add_levels(tables: dict[str, list[dict]], subject: Subject) -> None:
     """Add the ``levels`` table and its events to the extracted rows, and update the ledger."""
     found: list[tuple[Level, dict]] = []
     for st in tables["statements"]:
-        lv = parse_level(st["text"], subject, st["partner_iso3"])
-        if lv:
+        for lv in parse_levels(st["text"], subject, st["partner_iso3"]):
             found.append((lv, st))
     # one change stated twice in one year (a section title and its paragraph): the most precise
     kept: dict[tuple, tuple[Level, dict]] = {}

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from helpers.build.cities import post_records
 from helpers.build.decisions import Decision
-from helpers.build.memberships import Organization, membership_subjects, parse_memberships
+from helpers.build.memberships import (
+    Organization,
+    membership_subjects,
+    parse_memberships,
+    resolve,
+)
 from helpers.build.posts import parse_mission
 from helpers.build.statements import Document, TableRow
 from helpers.core import places
@@ -218,7 +223,7 @@ def _bounded_candidates(row: TableRow, region_rows: list[TableRow], known: dict[
         if membership_subjects(st.text) != "both":
             continue
         for name in parse_memberships(st.text):
-            org = orgs.get(name.lower())
+            org = resolve(name, orgs)
             if org and org.members:
                 narrowed = [c for c in cands if c in org.members]
                 if narrowed != cands:

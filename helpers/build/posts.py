@@ -51,7 +51,25 @@ _STATUS_OF = {"closed": "closed", "suspended": "suspended", "opened": "open", "r
 _THERE_IS = re.compile(r"^There\s+(?:is|are)\s+(?P<rest>.+)$")
 _NEGATIVE = re.compile(r"\bdoes not have (?:an?|any) (?:accreditation|embassy|mission|"
                        r"representation)\b")
-_LEADING_DATE = re.compile(r"^(?:In|On|Since)\s+[^,]*\d{4},\s*")
+_LEADING_DATE = re.compile(r"^(?:and\s+)?(?:[Ii]n|[Oo]n|[Ss]ince)\s+[^,]*\d{4},\s*")
+# a post as its sentence's subject, its owner after "of": "The Consulate of Norway, headed by
+# vice-consul Hansen, was opened in Tallinn"; "Embassy of China was established in Oslo"
+_OWNED = re.compile(
+    r"^(?:the\s+|an?\s+)?(?P<type>honorary\s+consulate|consulate[-\s]general|consulate|embassy|"
+    r"high\s+commission|trade\s+office|liaison\s+office|representative\s+office)\s+of\s+"
+    r"(?:the\s+)?(?P<owner>[A-Z][\w.'’ -]*?)(?:\s*,[^,]*,)?\s+(?:was|were|has\s+been|had\s+been)\s+"
+    r"(?:\w+ly\s+)?(?P<verb>established|opened|set\s+up|re-?opened|closed|suspended)\s+"
+    r"(?P<rest>(?:in|at)\s+.+)$", re.IGNORECASE)
+# a later dated clause of the same sentence: "In 1992, X was established in A, in 1995, Y ..."
+_DATED_CLAUSE = re.compile(r",\s+(?=(?:and\s+)?(?:in|on)\s+[^,]*\d{4},\s)")
+# "... set up embassies in Oslo and Athens respectively": each post with its city, in order
+_RESPECTIVELY = re.compile(
+    r"^(?P<actors>.*?)\b(?:have|has|maintain|opened|set\s+up|established)\s+"
+    r"(?:their\s+|respective\s+)*(?P<type>embassies|consulates[-\s]general|consulates|"
+    r"honorary\s+consulates|high\s+commissions)\s+(?P<places>(?:in|at)\s+.+?),?\s+"
+    r"respectively\b", re.IGNORECASE)
+_BOTH = re.compile(r"\b(?:both\s+(?:countries|nations|states|sides)|the\s+two\s+(?:countries|"
+                   r"nations|states))\b", re.IGNORECASE)
 
 
 @dataclass
@@ -196,13 +214,58 @@ def _actors(phrase: str) -> list[str]:
     return []
 
 
+def _own_clause(rest: str) -> str | None:
+    """The clause of the post when a later clause names its own sending country before its
+    own verb ("... and Sweden has an embassy in Riga"): from that country on, else None."""
+    post = _POST.search(rest)
+    for mention in reversed(places.find_countries(rest[:post.start()] if post else rest)):
+        after = rest[mention.end:]
+        if re.match(r"\s+(?:also\s+)?(?:has|have|maintains|re-?opened|opened|closed|suspended|"
+                    rf"{_FOUNDED})\b", after) and re.search(
+                        r"(?:\band|[,;])\s+(?:the\s+)?$", rest[:mention.start]):
+            return rest[mention.start:]
+    return None
+
+
+def parse_respectively(text: str) -> tuple[list[str] | None, str, list[str]] | None:
+    """Posts paired with their cities by "respectively": (the sending countries in order, or
+    None when the sentence says "both countries"; the post type; the cities in order), or None.
+
+    >>> parse_respectively("Norway and Greece opened embassies in Athens and Oslo respectively.")
+    (['NOR', 'GRC'], 'embassy', ['Athens', 'Oslo'])
+    """
+    m = _RESPECTIVELY.search(text)
+    if not m:
+        return None
+    cities, _country, _rest = _place_list(m.group("places"))
+    if len(cities) < 2:
+        return None
+    kind = post_type(m.group("type"))
+    if _BOTH.search(m.group("actors")):
+        return None if len(cities) != 2 else (None, kind, cities)
+    named = list(dict.fromkeys(c.iso3 for c in places.find_countries(m.group("actors"))))
+    return (named, kind, cities) if len(named) == len(cities) else None
+
+
 def parse_missions(text: str) -> list[MissionStatement]:
     """Read a statement about diplomatic posts: one ``MissionStatement`` per sending country
-    ("France and Germany have embassies in Tbilisi" gives two), none when it states no post."""
+    ("France and Germany have embassies in Tbilisi" gives two), none when it states no post.
+
+    Each dated clause is read alone ("In 1992, the Embassy of China was established in Oslo,
+    in 1995, the Embassy of Norway was established in Beijing" gives two posts).
+    """
+    clauses = _DATED_CLAUSE.split(text.rstrip(". "))
+    if len(clauses) > 1:
+        found = [ms for clause in clauses for ms in parse_missions(clause)]
+        if found:
+            return found
     found = parse_mission(text)
     if found is None or found.negative or found.target is not None:
         return [found] if found else []
     m = _HAS.match(_LEADING_DATE.sub("", text.rstrip(". ")))
+    own = _own_clause(m.group("rest")) if m else None
+    if own is not None:
+        m = _HAS.match(own)
     actors = _actors(m.group("actor")) if m else [found.actor]
     return [found] + [MissionStatement(a, None, found.posts, found.status, found.status_year)
                       for a in actors if a != found.actor]
@@ -226,6 +289,15 @@ def parse_mission(text: str) -> MissionStatement | None:
         if actor and target and posts:
             return MissionStatement(actor, target, posts)
         return None
+    m = _OWNED.match(sentence)
+    if m:
+        actor = places.country_of(m.group("owner"))
+        posts = _posts(m.group("type") + " " + m.group("rest"))
+        verb = re.sub(r"\s+", " ", m.group("verb").lower())
+        dates = find_dates(text)
+        year = dates[-1].year if dates and verb in _STATUS_OF else None
+        return MissionStatement(actor, None, posts, _STATUS_OF.get(verb, "open"),
+                                year) if actor and posts else None
     m = _THERE_IS.match(sentence)
     if m:
         posts = _posts(m.group("rest"))
@@ -237,6 +309,9 @@ def parse_mission(text: str) -> MissionStatement | None:
     m = _HAS.match(sentence)
     if not m or not _POST.search(m.group("rest")):
         return None
+    own = _own_clause(m.group("rest"))
+    if own is not None:  # "X has close ties and Y has an embassy in ...": Y's post
+        return parse_mission(own)
     actors = _actors(m.group("actor"))
     if not actors:
         return None

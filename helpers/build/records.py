@@ -16,13 +16,16 @@ from helpers.build.decisions import Decision
 from helpers.build.events import parse_date_cell, parse_events
 from helpers.build.figures import Indicator, name_indicator, parse_figures
 from helpers.build.memberships import (
+    ACCESSION_ACHIEVED,
     PRONOUNS,
     Organization,
+    listed_members,
     membership_subjects,
     parse_memberships,
+    resolve,
 )
 from helpers.build.partners import row_region
-from helpers.build.posts import parse_missions
+from helpers.build.posts import MissionStatement, PostMention, parse_missions, parse_respectively
 from helpers.build.statements import Statement, TableRow
 from helpers.core import places
 from helpers.core.schema import PRECISION_RANK
@@ -37,6 +40,7 @@ class StatementRecords:
     rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in RECORD_TABLES})
     fed: set[str] = field(default_factory=set)
     negative: bool = False  # it says there is no post (a reason for unparsed)
+    not_organizations: list[str] = field(default_factory=list)  # memberships refused
     decisions: list[Decision] = field(default_factory=list)
 
 
@@ -50,7 +54,7 @@ def statement_records(st: Statement, partner: str, row_line: int | None, subject
         out.rows[table].append(record)
         out.fed.add(table)
 
-    for ms in parse_missions(st.text):
+    for ms in _respective_missions(st.text, subject, partner) or parse_missions(st.text):
         if ms.negative:
             out.negative = True
             continue
@@ -88,19 +92,68 @@ def statement_records(st: Statement, partner: str, row_line: int | None, subject
         members = [(named or [partner or subject])[0]]
     elif who and places.country_of(who):
         members = [places.country_of(who)]
+    elif ACCESSION_ACHIEVED.search(st.text) and not places.find_countries(st.text):
+        # "objectives ... have been accession into NATO and the EU, achieved in 2004": a
+        # sentence naming no country speaks of the document's subject
+        members, names = [subject], parse_memberships(st.text)
+    listed = listed_members(st.text)
+    if listed:  # "The members of X are A, B and C"
+        names, members = [listed[0]], listed[1]
     for name in names:
-        org = orgs.get(name.lower())
+        # a membership's organisation is one the reference table names, or no membership
+        org = resolve(name, orgs)
         if not org:
-            out.decisions.append(Decision("organization", name, name, "",
-                                          "not in reference/organizations.csv; kept as written",
-                                          st.source, st.line))
+            if members:
+                out.not_organizations.append(name)
+            continue
         for iso3 in members:
             add("memberships", dict(
-                organization=org.name if org else name, acronym=org.acronym if org else "",
+                organization=org.name, acronym=org.acronym,
                 member_iso3=iso3, row_line=row_line, source=st.source, line=st.line))
     if st.kind == "see-link" and partner:
         out.fed.add("relations")
     return out
+
+
+def _respective_missions(text: str, subject: str, partner: str) -> list[MissionStatement]:
+    """Posts paired with their cities by "respectively": in the order the countries are named,
+    or, for "both countries", each post sent by the one of the two its city is not in."""
+    found = parse_respectively(text)
+    if not found:
+        return []
+    actors, kind, cities = found
+    if actors is None:
+        if not partner:
+            return []
+        both = (subject, partner)
+        actors = []
+        for city in cities:
+            homes = {c.iso3 for c in places.city_candidates(city)} & set(both)
+            if len(homes) != 1:
+                return []
+            actors.append(partner if subject in homes else subject)
+    return [MissionStatement(actor, None, [PostMention(kind, 1, [city], None)])
+            for actor, city in zip(actors, cities, strict=True)]
+
+
+# "It was closed in 1940": a post of the sentence before changes status
+_FOLLOW_UP = re.compile(r"^(?:It|The\s+(?:embassy|consulate|legation|mission|post))\s+was\s+"
+                        r"(?:\w+ly\s+)?(?P<verb>closed|suspended|re-?opened)\b", re.IGNORECASE)
+_FOLLOW_STATUS = {"closed": "closed", "suspended": "suspended", "reopened": "open",
+                  "re-opened": "open"}
+
+
+def follow_up(st: Statement, previous: list[dict], result: StatementRecords) -> None:
+    """A sentence that closes, suspends or reopens "it" sets the status of the posts the
+    sentence before wrote ("The Consulate of X ... was opened in Y. It was closed in 1940.")."""
+    m = _FOLLOW_UP.match(st.text)
+    if not m or not previous or result.rows["missions"]:
+        return
+    dates = [e["date"] for e in result.rows["events"]]
+    for post in previous:
+        post["status"] = _FOLLOW_STATUS[m.group("verb").lower()]
+        post["status_year"] = int(dates[-1][:4]) if dates else None
+    result.fed.add("missions")
 
 
 def event_record(partner: str, date: Date, kind: str, summary: str, row_line: int | None,
@@ -182,9 +235,13 @@ _REASONS = [
 ]
 
 
-def unparsed_reason(statement: Statement, negative: bool = False) -> str:
+def unparsed_reason(statement: Statement, negative: bool = False,
+                    not_organizations: tuple[str, ...] = ()) -> str:
     if negative:
         return "states that there is no post or accreditation (nothing to record as a post)"
+    if not_organizations:
+        return ("a membership of " + "; ".join(f"'{n}'" for n in not_organizations)
+                + ", which is no organisation of reference/organizations.csv")
     if statement.kind == "heading":
         return "heading without a date (a section title or a figure caption)"
     if statement.kind == "list-item":
@@ -203,7 +260,8 @@ def ledger_record(st: Statement, partner: str, result: StatementRecords) -> dict
     return dict(source=st.source, line=st.line, sentence=st.sentence, section=st.section,
                 kind=st.kind, row_line=st.row_line, partner_iso3=partner,
                 status="represented" if tables else "unparsed", tables=";".join(tables),
-                reason="" if tables else unparsed_reason(st, result.negative), text=st.text)
+                reason="" if tables else unparsed_reason(
+                    st, result.negative, tuple(result.not_organizations)), text=st.text)
 
 
 def drop_repeats(name: str, key: tuple[str, ...], rows: list[dict]

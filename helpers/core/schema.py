@@ -86,7 +86,8 @@ STATEMENT_STATUSES = ("represented", "unparsed")
 DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inferred-partner",
                   "unresolved-partner", "empty-row", "date-choice", "organization", "count-check",
                   "indicator", "duplicate-post", "duplicate-record", "country-column",
-                  "region-heading", "reconciliation", "sources-agree", "trade-figure")
+                  "region-heading", "reconciliation", "sources-agree", "trade-figure",
+                  "not-a-post")
 # How the sources agree on a post (missions.agreement): the text sources (article, fact sheet)
 # and the register (Wikidata's posts) both state it, only one does, or they conflict.
 # Kinds of source (sources.csv `kind`) that are structured lists rather than text: the register
@@ -378,7 +379,9 @@ _table("unparsed", "Statements represented in no table, each with the reason.", 
 ], key=("source", "line", "sentence"))
 
 _table("decisions", "Everything the build had to decide, for audit: aliases used, ambiguous "
-       "cities, territories, partner identification, empty rows, and the reconciliation of "
+       "cities, territories, partner identification, empty rows, posts refused (`not-a-post`: "
+       "a post in its sender's own territory, a possessive or a country's name as a city), "
+       "and the reconciliation of "
        "facts several statements give (`reconciliation`: `decision` is the value chosen, "
        "`alternatives` every other statement's value, each as `value (precision) file:line`).",
        [

@@ -38,3 +38,9 @@ def test_each_document_reads_as_expected_apart_from_the_known_misses(readings):
             found += [f"{name}: {table} unexpected {row}" for row in r.extra[table]]
     assert sorted(found) == sorted(line for line in KNOWN.splitlines()
                                    if line and not line.startswith("#"))
+
+
+def test_no_build_breaks_an_invariant(readings):
+    """No post in its sender's own territory, no possessive or country name as a city, and a
+    post goes to the country its own clause names as sending it."""
+    assert [v for r in readings.values() for v in r.violations] == []
