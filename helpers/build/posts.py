@@ -240,7 +240,7 @@ def parse_respectively(text: str) -> tuple[list[str] | None, str, list[str]] | N
     cities, _country, _rest = _place_list(m.group("places"))
     if len(cities) < 2:
         return None
-    kind = post_type(m.group("type"))
+    kind = post_type_of(m.group("type"))
     if _BOTH.search(m.group("actors")):
         return None if len(cities) != 2 else (None, kind, cities)
     named = list(dict.fromkeys(c.iso3 for c in places.find_countries(m.group("actors"))))
