@@ -11,7 +11,9 @@ as the processed folder's descriptor records them.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -141,10 +143,12 @@ def _png_in_background(fig, path: Path) -> None:
     if not hasattr(os, "fork"):
         fig.savefig(path, format="png", metadata={"Software": None})
         return
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: draw, write, leave without running any cleanup of the parent's
         code = 1
         try:
+            _die_with(parent)
             tmp = path.with_name(f".{path.name}.{os.getpid()}")
             fig.savefig(tmp, format="png", metadata={"Software": None})
             os.replace(tmp, path)
@@ -152,6 +156,17 @@ def _png_in_background(fig, path: Path) -> None:
         finally:
             os._exit(code)
     _PENDING.append((pid, path))
+
+
+def _die_with(parent: int) -> None:
+    """In a forked child: be killed when ``parent`` dies (a kernel killed at its timeout),
+    never left drawing alone; PR_SET_PDEATHSIG on Linux, and leave if it is already gone."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent waits for its child anyway
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def wait() -> None:
