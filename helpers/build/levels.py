@@ -74,14 +74,15 @@ _IN_PLACE = re.compile(r"\b(?:in|at)\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w�
 _AND_PLACE = re.compile(r"\s+and\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
 
 
-def _at_partner_city(text: str, partner: str, subject_capital: str) -> bool:
-    """Whether the text puts the mission in the partner's capital ("in Beijing")."""
+def _at_partner_city(text: str, partner: str, subject_capital: str, subject_iso3: str) -> bool:
+    """Whether the text puts the mission in a city of the partner ("in Beijing"), one that is
+    no city of the subject's."""
     for m in _IN_PLACE.finditer(text):
         names = [m.group("place")]
         names += [a.group("place") for a in [_AND_PLACE.match(text, m.end())] if a]
         for name in names:
-            if name != subject_capital and any(c.iso3 == partner and c.is_capital
-                                               for c in places.city_candidates(name)):
+            homes = {c.iso3 for c in places.city_candidates(name)}
+            if name != subject_capital and partner in homes and subject_iso3 not in homes:
                 return True
     return False
 
@@ -95,7 +96,8 @@ def _receiving(text: str, subject: Subject, partner: str) -> str | None:
                            text)
     at_partner = any(
         m.iso3 == partner and re.search(r"\b(?:to|in)\s+(?:the\s+)?$", text[:m.start])
-        for m in places.find_countries(text)) or _at_partner_city(text, partner, subject.capital)
+        for m in places.find_countries(text)) or _at_partner_city(text, partner, subject.capital,
+                                                                subject.iso3)
     if at_subject and at_partner and re.search(r"\brespectively\b", text):
         return "both"
     if at_subject and not at_partner:

@@ -84,7 +84,7 @@ DIRECTIONS = ("abroad", "inward")
 STATUSES = ("open", "closed", "suspended")
 STATEMENT_STATUSES = ("represented", "unparsed")
 DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inferred-partner",
-                  "unresolved-partner", "empty-row", "date-choice", "organization", "count-check",
+                  "unresolved-partner", "empty-row", "date-choice", "count-check",
                   "indicator", "duplicate-post", "duplicate-record", "country-column",
                   "region-heading", "reconciliation", "sources-agree", "trade-figure",
                   "not-a-post")

@@ -20,8 +20,9 @@ def readings():
             if (p / "expected.toml").is_file()}
 
 
-def test_there_are_at_least_eight_articles_with_bilateral_tables(readings):
-    assert sum(1 for r in readings.values() if r.counts["table rows"]) >= 8
+def test_there_are_at_least_twenty_articles_ten_with_bilateral_tables(readings):
+    assert len(readings) >= 20
+    assert sum(1 for r in readings.values() if r.counts["table rows"]) >= 10
 
 
 def test_every_statement_is_represented_or_unparsed(readings):

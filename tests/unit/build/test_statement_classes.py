@@ -82,6 +82,8 @@ def test_respectively_pairs_each_post_with_its_city(tmp_path):
     assert _posts(tables) == [("GRC", "Oslo", "embassy", "open", None),
                               ("NOR", "Athens", "embassy", "open", None)]
     assert tables["relations"][0]["established_precision"] == "decade"
+    assert sorted((lv["sending_iso3"], lv["level"]) for lv in tables["levels"]) == [
+        ("GRC", "embassy"), ("NOR", "embassy")]
     assert parse_respectively("Norway and Greece opened consulates in Patras and Bergen "
                               "respectively.") == (["NOR", "GRC"], "consulate",
                                                    ["Patras", "Bergen"])
