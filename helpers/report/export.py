@@ -36,7 +36,7 @@ _TAG = re.compile(r"<[^>]+>")
 _NA_CELL = re.compile(r"<td>&lt;NA&gt;</td>")
 
 # Cells tagged so in the notebook (developer notes) are left out of the reports; outputs whose
-# metadata says ``"report": "omit"`` (the sources line the header already gives) too.
+# metadata says ``"report": "omit"`` (the sources line the footer already gives) too.
 REMOVE_TAG = "remove-in-report"
 OMIT = {"report": "omit"}
 _H1 = re.compile(r"(<h1 id=\"[^\"]*\">)(.*?)(<a class=\"anchor-link\")", re.DOTALL)
@@ -347,9 +347,11 @@ def _exporter_class():
 def to_html(nb, hide_code: bool, run_id: str = "") -> str:
     """A self-contained HTML page of an executed notebook, code hidden on request.
 
-    The header names the run, the job's parameters, the data package's hash and the sources,
-    then a table of contents of the notebook's sections. pandas escapes table cells (a
-    missing value shows as an empty cell, never ``<NA>``); markdown outputs are rendered by
+    Under the title (the question), a byline (subject, selection, data as of, a link to the
+    sources), the findings (each section's first computed sentence) and the contents; the
+    run, the job's parameters, the data package's hash and the sources with their files in
+    the footer "About this report". Tables are the reader's rendering when the kernel gave one
+    (a missing value shows as an empty cell, never ``<NA>``); markdown outputs are rendered by
     :func:`render_markdown`. nbconvert's own sanitizer stays off because it mangles pandas
     tables (it escapes ``</tbody>``).
     """
