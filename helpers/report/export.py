@@ -255,6 +255,8 @@ SUMMARY_CHARACTERS = 320  # a finding on the first screen is one sentence, and n
 def _gist(text: str) -> str:
     """The first sentence of a section's computed text; a long one cut after a clause, with an
     ellipsis (the section says it all)."""
+    bullet = re.match(r"\s*[-*] (.+)", text)  # a list: its first item
+    text = bullet.group(1) if bullet else text
     first = re.match(r"(.{80,}?[.])\s+(?=[A-Z*])", text, re.DOTALL)
     said = first.group(1) if first else text.strip()
     if len(said) <= SUMMARY_CHARACTERS:
