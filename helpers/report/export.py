@@ -36,7 +36,7 @@ _TAG = re.compile(r"<[^>]+>")
 _NA_CELL = re.compile(r"<td>&lt;NA&gt;</td>")
 
 # Cells tagged so in the notebook (developer notes) are left out of the reports; outputs whose
-# metadata says ``"report": "omit"`` (the sources line the header already gives) too.
+# metadata says ``"report": "omit"`` (the sources line the footer already gives) too.
 REMOVE_TAG = "remove-in-report"
 OMIT = {"report": "omit"}
 _H1 = re.compile(r"(<h1 id=\"[^\"]*\">)(.*?)(<a class=\"anchor-link\")", re.DOTALL)
@@ -255,6 +255,8 @@ SUMMARY_CHARACTERS = 320  # a finding on the first screen is one sentence, and n
 def _gist(text: str) -> str:
     """The first sentence of a section's computed text; a long one cut after a clause, with an
     ellipsis (the section says it all)."""
+    bullet = re.match(r"\s*[-*] (.+)", text)  # a list: its first item
+    text = bullet.group(1) if bullet else text
     first = re.match(r"(.{80,}?[.])\s+(?=[A-Z*])", text, re.DOTALL)
     said = first.group(1) if first else text.strip()
     if len(said) <= SUMMARY_CHARACTERS:
@@ -347,9 +349,11 @@ def _exporter_class():
 def to_html(nb, hide_code: bool, run_id: str = "") -> str:
     """A self-contained HTML page of an executed notebook, code hidden on request.
 
-    The header names the run, the job's parameters, the data package's hash and the sources,
-    then a table of contents of the notebook's sections. pandas escapes table cells (a
-    missing value shows as an empty cell, never ``<NA>``); markdown outputs are rendered by
+    Under the title (the question), a byline (subject, selection, data as of, a link to the
+    sources), the findings (each section's first computed sentence) and the contents; the
+    run, the job's parameters, the data package's hash and the sources with their files in
+    the footer "About this report". Tables are the reader's rendering when the kernel gave one
+    (a missing value shows as an empty cell, never ``<NA>``); markdown outputs are rendered by
     :func:`render_markdown`. nbconvert's own sanitizer stays off because it mangles pandas
     tables (it escapes ``</tbody>``).
     """

@@ -366,3 +366,5 @@ def test_a_finding_on_the_first_screen_is_one_sentence_and_a_long_one_is_cut_at_
                         '<a href="#Posts">Posts</a>')
     assert items[1].endswith('; … <a href="#Levels">Levels</a>')
     assert len(re.sub("<[^>]+>", "", items[1])) <= export.SUMMARY_CHARACTERS + 10
+    assert export._gist("- **Goods** went from $9.1 billion to $14.3 billion.\n- **Food** "
+                        "went up.") == "**Goods** went from $9.1 billion to $14.3 billion."
