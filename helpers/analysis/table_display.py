@@ -17,9 +17,11 @@ it, every displayed DataFrame carries a second rendering under the MIME type ``R
 
 A frame may say how to read its columns in ``frame.attrs["units"]``: ``{"share": "fraction"}``
 (0.142 is 14.2%), ``"percent"`` (14.2 is 14.2%), or a money unit ``"USD"``, ``"USD million"``,
-``"USD billion"``. Without it, the column's name decides: ``*_share``, ``*_rate``, ``cagr`` are
-fractions; ``*_pct``, ``*_percent`` percentages; ``*_usd`` US dollars. The CSV beside each figure
-keeps the raw values.
+``"USD billion"`` (values in US$, shown at that scale), or ``"USD, millions"`` (values that
+count millions, as trade statistics do, shown at the scale that reads best). Without it, the
+column's name decides: ``*_share``, ``*_rate``, ``cagr`` are fractions; ``*_pct``,
+``*_percent`` percentages; ``*_usd`` US dollars. The CSV beside each figure keeps the raw
+values.
 """
 
 from __future__ import annotations
@@ -116,6 +118,9 @@ def cell(value: object, column: object = "") -> tuple[str, bool]:
         return f"{number:,.3g}" if abs(number) >= 1e-3 else f"{number:.2e}", True
     text = str(value)
     return ("" if text in ("nan", "NaN", "<NA>", "None") else text), False
+
+
+IN_MILLIONS = "USD, millions"  # a unit of ``attrs["units"]``: the values count millions of US$
 
 
 def usd(value: float, scale: str = "") -> str:
@@ -227,6 +232,10 @@ class _Column:
                           for v in values]
             self.head = re.sub(r" \(.*\)$", "", self.head) + " (%)"
             return
+        if kind == IN_MILLIONS:  # values counted in millions (the IMF's unit): scaled to read
+            values = [v if _missing(v) else float(v) * 1e6 for v in values]
+            kind = "USD"
+            self.head = re.sub(r"(\s*\(?(US\$|USD) million\)?)+$", "", self.head)
         scale = kind.partition(" ")[2]
         self.cells = [("" if _missing(v) else usd(float(v), scale), "", True) for v in values]
         self.head = re.sub(r" \((US\$|USD).*\)$", "", self.head)

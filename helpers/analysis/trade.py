@@ -24,6 +24,16 @@ FLOW_WORDS = {"export": "exports", "import": "imports", "two-way": "two-way trad
 
 # ------------------------------------------------------------------ trade statistics
 
+_MONEY = "USD, millions"  # table_display.IN_MILLIONS: the values count millions
+
+
+def _in_millions(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Mark money columns for the reports' tables (``table_display`` reads ``attrs``)."""
+    frame.attrs["units"] = {**frame.attrs.get("units", {}),
+                            **{c: _MONEY for c in columns if c in frame}}
+    return frame
+
+
 def reported_by(trade: pd.DataFrame, reporter: str) -> pd.DataFrame:
     """One reporter's rows: its partners (countries and former countries) and its total."""
     return trade[trade["reporter_iso3"] == reporter]
@@ -98,7 +108,7 @@ def ranks(series: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     total["share"] = total["value_usd_million"] / total["value_usd_million"].sum() \
         if len(total) else 0.0
     total["rank"] = range(1, len(total) + 1)
-    return total
+    return _in_millions(total, "value_usd_million")
 
 
 def by_region(series: pd.DataFrame) -> pd.DataFrame:
@@ -372,9 +382,10 @@ def disagreements(m: pd.DataFrame, n: int = 15) -> pd.DataFrame:
     d = m[m["disagrees"]].assign(gap_usd_million=(m["partner_usd"] - m["subject_usd"]).abs())
     d = d.sort_values(["gap_usd_million", "partner_iso3", "year"],
                       ascending=[False, True, True]).head(n)
-    return d[["partner_iso3", "year", "flow", "subject_usd", "partner_usd", "ratio",
-              "gap_usd_million", "subject_source", "subject_cell", "partner_source",
-              "partner_cell"]].reset_index(drop=True)
+    return _in_millions(d[["partner_iso3", "year", "flow", "subject_usd", "partner_usd", "ratio",
+                           "gap_usd_million", "subject_source", "subject_cell",
+                           "partner_source", "partner_cell"]].reset_index(drop=True),
+                        "subject_usd", "partner_usd", "gap_usd_million")
 
 
 def facts_text(v: TradeView) -> str:
@@ -418,7 +429,8 @@ def beside_presence(trade: pd.DataFrame, missions: pd.DataFrame, subject: str,
         level = presence_levels(missions, side)
         r[f"presence_{side}"] = [level.get(i, "nothing stated") for i in r["partner_iso3"]]
     r["region"] = [places.region_of(i) or "unknown" for i in r["partner_iso3"]]
-    return r.assign(first_year=last - years + 1, last_year=last)
+    return _in_millions(r.assign(first_year=last - years + 1, last_year=last),
+                        "value_usd_million")
 
 
 def presence_text(ranked: pd.DataFrame, subject: str, n: int = 20,
@@ -512,7 +524,7 @@ def peers_trade(trade: pd.DataFrame, peer_trade: pd.DataFrame, subject: str,
             row[f"largest_{flow}_share"] = float(top["largest_usd_million"]) / world[flow] \
                 if top is not None else None
         rows.append(row)
-    return pd.DataFrame(rows)
+    return _in_millions(pd.DataFrame(rows), "two_way_usd_million")
 
 
 def _regions_of_own(trade: pd.DataFrame, subject: str) -> pd.DataFrame:
