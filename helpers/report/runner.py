@@ -19,6 +19,7 @@ from pathlib import Path
 from helpers.core import paths
 from helpers.core.exceptions import RunRefusedError
 from helpers.report import changes, landing
+from helpers.report import engine as engines
 from helpers.report.config import DEFAULT_TIMEOUT, Job, Outcome
 from helpers.report.inputs import Inputs, job_key, sha256
 from helpers.report.outdir import (
@@ -32,7 +33,6 @@ from helpers.report.outdir import (
     read_manifest,
     take_snapshot,
 )
-from helpers.report import engine as engines
 from helpers.report.pool import SIGNALS, deliver_deferred, worker_count
 from helpers.report.progress import Progress
 from helpers.report.worker import PREWARM, Settings
@@ -45,8 +45,9 @@ def run(jobs: list[Job], out: Path, workers: int | None = None, hide_code: bool 
     """Run every job into a new run folder of ``out`` (checked and locked by prepare_out).
 
     Jobs whose inputs match an ok job of an earlier complete run are copied from it unless
-    ``force``; the others are executed by ``engine`` (the local pool by default). Returns the run folder and the outcomes; raises Interrupted on SIGINT/SIGTERM
-    after stopping workers and kernels and removing the temporary folder.
+    ``force``; the others are executed by ``engine`` (the local pool by default). Returns
+    the run folder and the outcomes; raises Interrupted on SIGINT/SIGTERM after stopping
+    workers and kernels and removing the temporary folder.
     """
     out = Path(out)
     run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}"
