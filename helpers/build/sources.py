@@ -13,7 +13,7 @@ from pathlib import Path
 
 from helpers.core.exceptions import ChecksumError, SourceError
 from helpers.core.paths import MANIFEST_NAME, ROOT
-from helpers.core.schema import REGIONS, Subject
+from helpers.core.schema import REGIONS, SOURCE_SCOPES, Subject
 
 # record: a TEI XML record (helpers.build.tei); register: a `;`-separated register of posts
 # (helpers.build.register); chiefs: chiefs of mission, XML (helpers.build.chiefs)
@@ -153,6 +153,10 @@ def read_manifest(folder: Path) -> Manifest:
                        "code", "sources", i)
         if file in {s.file for s in sources}:
             check.fail(f"{where}.file", f"{file!r} is listed twice", "sources", i)
+        scope = entry.get("scope", SOURCE_SCOPES[0])
+        if scope not in SOURCE_SCOPES:
+            check.fail(f"{where}.scope", f"{scope!r} is not one of: "
+                       + ", ".join(SOURCE_SCOPES), "sources", i)
         extra = {k: v for k, v in entry.items() if k not in (*_REQUIRED, "partner_iso3")}
         sources.append(Source(**values, partner_iso3=partner, extra=extra))
     regions = _regions(doc.get("regions", {}), check)

@@ -15,6 +15,8 @@ RAW = DATA / "raw"
 PROCESSED = Path(os.environ.get("PROCESSED_DIR") or DATA / "processed").absolute()
 DEFAULT_PROCESSED = DATA / "processed"
 DATA_README = DATA / "README.md"
+# `python -m helpers.build --subject ISO3` writes that country's dataset here by default
+SUBJECTS = ROOT / "build" / "subjects"
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 REFERENCE = PACKAGE / "reference"  # small look-up tables shipped with the package

@@ -50,6 +50,10 @@ EVENT_KINDS = ("relations-established", "relations-renewed", "relations-broken",
 QUALIFIERS = ("exact", "approximate", "more-than", "at-least", "range-min", "range-max")
 RESOLUTIONS = ("stated", "inferred", "unresolved")
 DIRECTIONS = ("abroad", "inward")
+# a manifest's source `scope`: about its subject (the default), or about every country, so that
+# `python -m helpers.build --subject ISO3` builds any country's dataset from it
+SOURCE_SCOPES = ("subject", "worldwide")
+WORLDWIDE = "worldwide"
 STATUSES = ("open", "closed", "suspended")
 STATEMENT_STATUSES = ("represented", "unparsed")
 DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inferred-partner",
