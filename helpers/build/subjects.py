@@ -88,3 +88,18 @@ def register_events(tables: dict[str, list[dict]], counts: dict[str, int], doc: 
 WORLDWIDE: dict[str, Callable[[dict, dict, Document, str], None]] = {
     "register": register_events,
 }
+
+
+def register_subjects(raw) -> list[str]:
+    """Every country the worldwide register names as sending a post (ISO3, sorted): the
+    subjects ``--subject`` can build."""
+    from helpers.build.register import read_register
+    from helpers.build.sources import read_manifest, read_source
+
+    manifest = read_manifest(raw)
+    codes: set[str] = set()
+    for source in worldwide(manifest):
+        if source.kind == "register":
+            doc = read_register(read_source(manifest, source), source.file)
+            codes |= {p.sending_iso3 for p in doc.posts}
+    return sorted(c for c in codes if c in places.countries())

@@ -24,6 +24,8 @@ REFERENCE = PACKAGE / "reference"  # small look-up tables shipped with the packa
 BOUNDARIES = REFERENCE / "naturalearth" / "naturalearth_lowres.shp"
 TEMPLATES = PACKAGE / "templates"  # Jinja2 templates: report pages, landing page, data README
 CONFIG = ROOT / "reports.yaml"  # the scheduled report jobs
+ATLAS_CONFIG = ROOT / "atlas.yaml"  # the jobs the atlas runs for every subject
+ATLAS = REPORTS / "atlas"  # the atlas: one runs folder per subject and index.html
 FIGURES = ROOT / "build" / "figures"  # a notebook's figures when no output_dir is given
 PARAMETER_CACHE = ROOT / "build" / "cache" / "parameters"
 # derived, rebuildable look-up data (never an input): GeoNames in compact form

@@ -146,6 +146,22 @@ def _environment() -> dict:
     return {"helpers": helpers_hash(), "packages": package_versions()}
 
 
+def local_cluster(size: int | None, quiet: bool) -> LocalCluster:
+    """A LocalCluster of ``size`` worker processes (default: the CPUs), one thread each, on
+    loopback, no dashboard. Ctrl-C reaches the whole process group: its processes start with
+    SIGINT blocked (the mask survives exec) and the runner stops them itself."""
+    from helpers.report.pool import cpu_count
+
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return LocalCluster(n_workers=size or cpu_count(), threads_per_worker=1,
+                            processes=True, host="127.0.0.1", dashboard_address=None,
+                            memory_limit=0,
+                            silence_logs=logging.CRITICAL if quiet else logging.ERROR)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 class DaskEngine:
     """Runs jobs as Dask tasks; same interface as the local pool (run, finish, stop)."""
 
@@ -173,16 +189,7 @@ class DaskEngine:
 
     def _connect(self, address: str | None, size: int, quiet: bool) -> None:
         if address is None:
-            # Ctrl-C reaches the whole process group: the cluster's processes start with
-            # SIGINT blocked (the mask survives exec) and the runner stops them itself.
-            old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            try:
-                self.cluster = LocalCluster(
-                    n_workers=size, threads_per_worker=1, processes=True, host="127.0.0.1",
-                    dashboard_address=None, memory_limit=0,
-                    silence_logs=logging.CRITICAL if quiet else logging.ERROR)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+            self.cluster = local_cluster(size, quiet)
             self.client = Client(self.cluster, set_as_default=False)
             return
         try:

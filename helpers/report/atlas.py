@@ -1,0 +1,168 @@
+"""The atlas: every country's reports. ``python -m helpers.report.atlas [--subjects CHL,NGA]``.
+
+For every subject of the register of posts (or those given), builds its dataset from the
+worldwide sources (:mod:`helpers.build.subjects`, into ``build/subjects/ISO3``) and runs the
+jobs of ``atlas.yaml`` on it into ``<out>/<ISO3>/`` with the runner, so each subject has its
+runs, its ``latest`` and its landing page, and the incremental rule holds across subjects: a
+rerun executes only the jobs whose inputs changed. Then writes ``<out>/index.html``, which links
+every subject's landing page, grouped by region and searchable. With ``--engine dask`` and no
+``--scheduler``, one LocalCluster serves every subject.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+
+from helpers.build.pipeline import build_files
+from helpers.build.subjects import register_subjects, subject_of
+from helpers.core import paths, places, templates
+from helpers.core.exceptions import ClusterRefusedError, ProjectError
+from helpers.report import engine
+from helpers.report.config import DEFAULT_TIMEOUT, read_config
+from helpers.report.outdir import prepare_out, release_out
+from helpers.report.pool import SIGNALS, Interrupted, on_signal
+from helpers.report.runner import run
+
+
+def subjects_of(given: str | None, raw: Path) -> list[str]:
+    """The subjects named by ``--subjects`` (checked), or every one of the register."""
+    if not given:
+        return register_subjects(raw)
+    codes = [c.strip().upper() for c in given.split(",") if c.strip()]
+    for code in codes:
+        subject_of(code)  # SourceError naming the code
+    return list(dict.fromkeys(codes))
+
+
+def run_subject(iso3: str, args, choice: engine.EngineOptions) -> dict:
+    """Build one subject's dataset and run the atlas jobs on it; what the atlas page shows."""
+    dataset = paths.SUBJECTS / iso3
+    build_files(args.raw, dataset, subject=iso3)
+    previous, environ = paths.PROCESSED, os.environ.get("PROCESSED_DIR")
+    paths.PROCESSED = dataset.absolute()
+    os.environ["PROCESSED_DIR"] = str(paths.PROCESSED)
+    out = args.out / iso3
+    lock = None
+    try:
+        jobs = read_config(args.config)
+        lock = prepare_out(out)
+        final, outcomes = run(jobs, out, args.jobs, True, args.quiet, args.config,
+                              args.timeout, args.force, args.keep, choice)
+    finally:
+        if lock is not None:
+            release_out(lock)
+        paths.PROCESSED = previous
+        if environ is None:
+            os.environ.pop("PROCESSED_DIR", None)
+        else:
+            os.environ["PROCESSED_DIR"] = environ
+    failed = [o.name for o in outcomes if o.status != "ok"]
+    reused = sum(bool(o.reused_from) for o in outcomes)
+    return {"iso3": iso3, "failed": failed, "reused": reused, "total": len(outcomes),
+            "final": final}
+
+
+def write_atlas(out: Path, results: list[dict], reports: list[str], sources: str) -> Path:
+    """``<out>/index.html``: every subject's landing page by region, with a search box."""
+    regions: dict[str, list[dict]] = {}
+    for r in results:
+        latest = out / r["iso3"] / "latest" / "index.html"
+        page = f"{r['iso3']}/latest/index.html" if latest.is_file() else ""
+        said = (f"failed: {', '.join(r['failed'])}" if r["failed"] else "")
+        regions.setdefault(places.region_of(r["iso3"]) or "other", []).append(
+            {"iso3": r["iso3"], "name": places.name_of(r["iso3"]), "page": page, "said": said,
+             "status": "failed" if r["failed"] else "ok"})
+    for entries in regions.values():
+        entries.sort(key=lambda c: c["name"])
+    page = templates.render("atlas/index.html.j2", total=len(results),
+                            ok=sum(not r["failed"] for r in results),
+                            failed=sum(bool(r["failed"]) for r in results),
+                            reports=", ".join(reports), sources=sources,
+                            regions=sorted(regions.items()))
+    path = out / "index.html"
+    tmp = out / ".index.html.tmp"
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, path)  # a reader sees the old page or the new one
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.report.atlas",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", type=Path, default=paths.ATLAS_CONFIG,
+                        help="the jobs run for every subject (atlas.yaml)")
+    parser.add_argument("--subjects", default=None, metavar="ISO3,ISO3",
+                        help="only these countries (default: every sending country of the "
+                        "register)")
+    parser.add_argument("--raw", type=Path, default=paths.RAW,
+                        help="raw folder whose worldwide sources each dataset is built from")
+    parser.add_argument("--out", type=Path, default=paths.ATLAS,
+                        help="the atlas folder: one runs folder per subject (reports/atlas)")
+    parser.add_argument("--jobs", type=int, default=None, help="parallel workers")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    parser.add_argument("--force", action="store_true", help="execute every job again")
+    parser.add_argument("--keep", type=int, default=None, metavar="N",
+                        help="keep the N newest complete runs of each subject")
+    parser.add_argument("--engine", default="local", choices=engine.ENGINES)
+    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT")
+    parser.add_argument("--retries", type=int, default=0, metavar="N")
+    parser.add_argument("--quiet", action="store_true",
+                        help="print only failures and the summary (for cron)")
+    args = parser.parse_args(argv)
+    handlers = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    SIGNALS.update(defer=False, pending=None, raised=False)
+    cluster = None
+    results: list[dict] = []
+    try:
+        try:
+            choice = engine.options(args.engine, args.scheduler, args.retries)
+            codes = subjects_of(args.subjects, args.raw)
+            reports = [j.name for j in read_config(args.config)]
+            if choice.name == "dask" and choice.scheduler is None:
+                from helpers.report.dask_engine import local_cluster
+
+                cluster = local_cluster(args.jobs, args.quiet)  # one for every subject
+                choice = engine.EngineOptions("dask", cluster.scheduler_address,
+                                              choice.retries)
+        except ProjectError as exc:
+            print(f"atlas: refused: {exc}", file=sys.stderr)
+            return 2
+        args.out.mkdir(parents=True, exist_ok=True)
+        for n, iso3 in enumerate(codes, 1):
+            SIGNALS.update(defer=False, pending=None, raised=False)
+            try:
+                result = run_subject(iso3, args, choice)
+            except ClusterRefusedError as exc:
+                print(f"atlas: refused: {exc}", file=sys.stderr)
+                return 2
+            except ProjectError as exc:
+                print(f"atlas: {iso3}: {exc}", file=sys.stderr)
+                result = {"iso3": iso3, "failed": [str(exc)], "reused": 0, "total": 0}
+            results.append(result)
+            if not args.quiet or result["failed"]:
+                print(f"atlas [{n}/{len(codes)}] {iso3} {places.name_of(iso3)}: "
+                      f"{result['total'] - len(result['failed'])} of {result['total']} "
+                      f"reports ok ({result['reused']} reused)")
+        sources = "the register of posts"
+        page = write_atlas(args.out, results, reports, sources)
+    except Interrupted as exc:
+        print(f"atlas: interrupted by {exc}: the subject's run discarded, workers and kernels "
+              "stopped; completed subjects kept", file=sys.stderr)
+        return 128 + exc.signum
+    finally:
+        SIGNALS["defer"] = True
+        if cluster is not None:
+            cluster.close(timeout=10)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    failed = [r for r in results if r["failed"]]
+    print(f"atlas: {len(results) - len(failed)} of {len(results)} countries ok; open {page}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
