@@ -23,9 +23,12 @@ def _atlas(out, *args):
 
 def test_the_atlas_links_every_subjects_landing_page_and_reruns_incrementally(tmp_path):
     out = tmp_path / "atlas"
-    first = _atlas(out, "--engine", "dask")
+    # two subjects at once, each its own process, on one LocalCluster
+    first = _atlas(out, "--engine", "dask", "--parallel", "2")
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "atlas [1/2] CHL Chile: 4 of 4 reports ok (0 reused)" in first.stdout
+    assert re.search(r"^atlas \[[12]/2\] CHL Chile: 4 of 4 reports ok \(0 reused\)$",
+                     first.stdout, re.M), first.stdout
+    assert re.search(r"^atlas \[[12]/2\] NZL New Zealand: 4 of 4 reports ok", first.stdout, re.M)
     page = (out / "index.html").read_text(encoding="utf-8")
     regions = re.findall(r"data-region='(\w+)'><h3>\w+</h3><ul class='reports'><li "
                          r"class='ok'><a href=\"(\w+)/latest/index.html\">", page)
@@ -35,7 +38,8 @@ def test_the_atlas_links_every_subjects_landing_page_and_reruns_incrementally(tm
         landing = (out / iso3 / "latest" / "index.html").read_text(encoding="utf-8")
         assert f"Foreign relations of {name}" in landing
         assert not re.search(r"src=\"https?:|<link ", landing)  # loads nothing: offline
-    again = _atlas(out, "--quiet")  # the local pool reuses what Dask made: same inputs
+    again = _atlas(out, "--quiet")  # one subject after the other, on the local pool, which
+    # reuses what Dask made: same inputs
     assert again.returncode == 0, again.stdout + again.stderr
     assert again.stdout.splitlines() == [f"atlas: 2 of 2 countries ok; open {out}/index.html"]
     for iso3 in ("CHL", "NZL"):

@@ -81,18 +81,19 @@ def test_a_job_over_its_limit_fails_alone_in_one_line(tmp_path):
     assert "3 of 4 reports ok" in done.stdout
 
 
-def test_an_interrupted_run_leaves_no_process_behind(tmp_path):
+@pytest.mark.parametrize(("signame", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_an_interrupted_run_leaves_no_process_behind(tmp_path, signame, code):
     hangs = "  - {name: hang-a, notebook: sleep}\n  - {name: hang-b, notebook: sleep}\n"
     out = tmp_path / "runs"
     runner = start(config(tmp_path, hangs), out, "--engine", "dask", "--jobs", "2")
     try:
         family = wait_for_kernels(runner, 2)
-        runner.send_signal(signal.SIGINT)
+        runner.send_signal(getattr(signal, signame))
         stdout, stderr = runner.communicate(timeout=60)
     finally:
         runner.kill()
-    assert runner.returncode == 130, stdout + stderr
-    assert "interrupted by SIGINT" in stderr
+    assert runner.returncode == code, stdout + stderr
+    assert f"interrupted by {signame}" in stderr
     assert survivors(family, within=10) == []
     assert sorted(p.name for p in out.iterdir()) == [".lock"]  # no run, no latest
 
