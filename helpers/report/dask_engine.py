@@ -234,10 +234,14 @@ class DaskEngine:
         for future in as_completed(self.futures, loop=self.client.loop):
             job = by_key[future.key]
             outcome, files = self._result(job, future)
+            outside = [rel for rel in files if ".." in Path(rel).parts or Path(rel).is_absolute()]
+            if outside:  # never written outside the run folder, and never silently dropped
+                outcome = dataclasses.replace(outcome, status="failed", error="runner error: "
+                                              f"a worker returned a file outside the run "
+                                              f"folder: {outside[0]}")
+                files = {}
             for rel, content in files.items():
                 target = self.run_dir / rel
-                if ".." in Path(rel).parts or Path(rel).is_absolute():
-                    continue  # never written outside the run folder
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
             on_outcome(outcome)
