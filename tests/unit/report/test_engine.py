@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from helpers.core.exceptions import RunRefusedError
@@ -30,3 +32,10 @@ def test_the_scheduler_address_comes_from_dasks_own_variable(monkeypatch):
     monkeypatch.setenv(engine.SCHEDULER_ENV, "tcp://10.0.0.5:8786")
     assert engine.options("dask", None, 1).scheduler == "tcp://10.0.0.5:8786"
     assert engine.options("dask", "tcp://127.0.0.1:1", 1).scheduler == "tcp://127.0.0.1:1"
+
+
+def test_dask_not_installed_is_one_line_naming_the_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as on a machine without it
+    with pytest.raises(RunRefusedError, match=r"^--engine dask needs Dask: \.venv/bin/pip "
+                       r"install -r requirements-dask\.txt$"):
+        engine.options("dask", None, 0)
