@@ -18,7 +18,7 @@ from helpers.core.exceptions import (
     RunRefusedError,
 )
 from helpers.report import engine, progress
-from helpers.report.config import CONFIG, DEFAULT_TIMEOUT, read_config
+from helpers.report.config import CONFIG, DEFAULT_TIMEOUT, read_config, shared_data
 from helpers.report.outdir import check_out, prepare_out, release_out
 from helpers.report.pool import SIGNALS, Interrupted, cpu_count, on_signal
 from helpers.report.runner import run
@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             _check_options(args)
-            choice = engine.options(args.engine, args.scheduler, args.retries)
+            choice = engine.options(args.engine, args.scheduler, args.retries,
+                                    shared_data(args.config))
             check_out(args.out)
             jobs = read_config(args.config)
             if args.only:

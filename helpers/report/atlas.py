@@ -16,6 +16,7 @@ over the jobs per subject), so that 32 workers are not left waiting on one subje
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import signal
 import subprocess
@@ -29,7 +30,7 @@ from helpers.build.subjects import register_subjects, subject_of
 from helpers.core import paths, places, templates
 from helpers.core.exceptions import ClusterRefusedError, ProjectError, RunRefusedError
 from helpers.report import engine
-from helpers.report.config import DEFAULT_TIMEOUT, read_config
+from helpers.report.config import DEFAULT_TIMEOUT, read_config, shared_data
 from helpers.report.outdir import prepare_out, release_out
 from helpers.report.pool import SIGNALS, Interrupted, cpu_count, on_signal
 from helpers.report.runner import run
@@ -194,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict] = []
     try:
         try:
-            choice = engine.options(args.engine, args.scheduler, args.retries)
+            choice = engine.options(args.engine, args.scheduler, args.retries,
+                                    shared_data(args.config))
             codes = subjects_of(args.subjects, args.raw)
             reports = [j.name for j in read_config(args.config)]
             workers = args.jobs or cpu_count()
@@ -205,8 +207,7 @@ def main(argv: list[str] | None = None) -> int:
                 from helpers.report.dask_engine import local_cluster
 
                 cluster = local_cluster(args.jobs, args.quiet)  # one for every subject
-                choice = engine.EngineOptions("dask", cluster.scheduler_address,
-                                              choice.retries)
+                choice = dataclasses.replace(choice, scheduler=cluster.scheduler_address)
         except ProjectError as exc:
             print(f"atlas: refused: {exc}", file=sys.stderr)
             return 2

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import shutil
 import signal
 import tempfile
@@ -104,10 +105,18 @@ class JobFailed(Exception):
         return (JobFailed, (self.outcome, self.files))
 
 
-def execute(plugin: str, job: Job, nb, key: str, data: dict[str, bytes]):
-    """The task: run one job on this worker's warm kernel; return its outcome and files."""
+def execute(plugin: str, job: Job, nb, key: str, data: dict[str, bytes] | None,
+            shared: str | None = None):
+    """The task: run one job on this worker's warm kernel; return its outcome and files.
+
+    The data snapshot is ``data`` (scattered), or the folder ``shared/key`` every worker reads."""
     kernels: KernelPlugin = get_worker().plugins[plugin]
-    kernel = kernels.kernel(kernels.data(key, data))
+    folder = Path(shared) / key if shared else kernels.data(key, data or {})
+    if not (folder / "datapackage.json").is_file():
+        return Outcome(job.name, job.notebook, job.parameters, "failed",
+                       f"the shared data {folder} is not readable on this worker "
+                       "(shared_data must be a folder every worker sees)"), {}
+    kernel = kernels.kernel(folder)
     try:
         outcome = kernel.run(job, nb)
     except Exception as exc:  # noqa: BLE001 - never lose a job's record because of the engine
@@ -166,7 +175,7 @@ class DaskEngine:
     """Runs jobs as Dask tasks; same interface as the local pool (run, finish, stop)."""
 
     def __init__(self, choice, size: int, settings: Settings):
-        self.cluster = self.client = self.data = None
+        self.cluster = self.client = self.data = self.shared = None
         self.futures: list = []
         self.pids: list[int] = []
         self.retries = choice.retries
@@ -180,7 +189,11 @@ class DaskEngine:
             snapshot = self.run_dir / "data"
             self.key = data_hash(snapshot)
             files = {p.name: p.read_bytes() for p in sorted(snapshot.iterdir()) if p.is_file()}
-            [self.data] = self.client.scatter([files], hash=True)  # keyed by content
+            self.shared = choice.shared_data
+            if self.shared:  # a folder every worker reads: the snapshot is put there once
+                _publish(files, Path(self.shared), self.key)
+            else:
+                [self.data] = self.client.scatter([files], hash=True)  # keyed by content
             self.client.register_plugin(
                 KernelPlugin(dataclasses.replace(settings, run_id=run_id)), name=self.plugin)
         except BaseException:
@@ -227,7 +240,8 @@ class DaskEngine:
         by_key = {}
         for job in jobs:
             future = self.client.submit(execute, self.plugin, job, parameterized(job),
-                                        self.key, self.data, key=f"{self.plugin}-{job.name}",
+                                        self.key, self.data, self.shared,
+                                        key=f"{self.plugin}-{job.name}",
                                         pure=False, retries=self.retries)
             self.futures.append(future)
             by_key[future.key] = job
@@ -290,6 +304,22 @@ class DaskEngine:
         for pid in self.pids:
             kill_group(pid)
         self.futures = []
+
+
+def _publish(files: dict[str, bytes], shared: Path, key: str) -> None:
+    """The snapshot into ``shared/key`` unless there already: written aside, then renamed."""
+    folder = shared / key
+    if (folder / "datapackage.json").is_file():
+        return
+    staging = shared / f".{key}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name, content in files.items():
+        (staging / name).write_bytes(content)
+    try:
+        staging.rename(folder)
+    except OSError:  # another run put it there meanwhile
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _first_mismatch(versions: dict) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from helpers.core.exceptions import RunRefusedError
@@ -28,7 +29,8 @@ class EngineOptions:
 
     name: str = "local"
     scheduler: str | None = None  # tcp://HOST:PORT of an existing cluster; None: a LocalCluster
-    retries: int = 0  # times a job that lost its kernel or timed out is run again (dask)
+    retries: int = 0  # times a job whose kernel died is run again (dask)
+    shared_data: str | None = None  # a folder every worker reads: the snapshot goes there
 
 
 class Engine(Protocol):
@@ -44,9 +46,11 @@ class Engine(Protocol):
         """Any end (an interrupt included): no kernel or worker of this run is left."""
 
 
-def options(name: str, scheduler: str | None, retries: int) -> EngineOptions:
+def options(name: str, scheduler: str | None, retries: int,
+            shared_data: Path | None = None) -> EngineOptions:
     """The engine options of the command line, checked; the address from the environment
-    when ``--scheduler`` is not given. Raises RunRefusedError in one line."""
+    when ``--scheduler`` is not given; ``shared_data`` from the config (the local pool reads
+    the snapshot where it is). Raises RunRefusedError in one line."""
     if name not in ENGINES:
         raise RunRefusedError(f"--engine {name}: must be one of: {', '.join(ENGINES)}")
     if retries < 0:
@@ -68,7 +72,8 @@ def options(name: str, scheduler: str | None, retries: int) -> EngineOptions:
     except ImportError:
         raise RunRefusedError("--engine dask needs Dask: .venv/bin/pip install -r "
                               "requirements-dask.txt") from None
-    return EngineOptions(name, address, retries)
+    return EngineOptions(name, address, retries,
+                         str(shared_data) if shared_data is not None else None)
 
 
 def start(choice: EngineOptions, size: int, settings: Settings) -> Engine:

@@ -172,3 +172,20 @@ def test_an_unreachable_scheduler_is_refused_in_one_line(tmp_path):
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.startswith("reports: refused: --scheduler tcp://127.0.0.1:")
     assert done.stderr.count("\n") == 1, done.stderr
+
+
+def test_a_shared_data_folder_given_in_the_config_replaces_the_scatter(tmp_path):
+    path = config(tmp_path, QUICK)
+    path.write_text("shared_data: shared\n" + path.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    done = cli(path, tmp_path / "dask", "--engine", "dask", "--jobs", "2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    run = _run_folder(tmp_path / "dask")
+    [folder] = (tmp_path / "shared").iterdir()  # the snapshot, once, under its hash
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        p.name for p in (run / "data").iterdir())
+    assert all((folder / p.name).read_bytes() == p.read_bytes()
+               for p in (run / "data").iterdir())
+    local = cli(path, tmp_path / "local", "--jobs", "2")  # the local pool ignores it
+    assert local.returncode == 0, local.stdout + local.stderr
+    assert _files(run) == _files(_run_folder(tmp_path / "local"))
