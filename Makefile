@@ -6,9 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
+DASKSTAMP := $(VENV)/.installed-dask
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data report notebooks test test-slow test-browser lint lab bench corpus clean
+.PHONY: help venv dask data report notebooks test test-slow test-browser lint lab bench corpus clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,6 +25,12 @@ $(DEVSTAMP): $(STAMP) requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(DEVSTAMP)
 
+$(DASKSTAMP): $(DEVSTAMP) requirements-dask.txt
+	$(PY) -m pip install --quiet -r requirements-dask.txt
+	touch $(DASKSTAMP)
+
+dask: $(DASKSTAMP) ## Install the optional Dask engine (requirements-dask.txt): --engine dask
+
 venv: $(STAMP) ## Create .venv from requirements.txt (only if missing or out of date)
 
 data: $(STAMP) ## Build data/processed (tables, datapackage.json) and data/README.md from data/raw
@@ -38,7 +45,7 @@ notebooks: data ## Re-run the notebooks in place so their stored outputs match t
 test: $(DEVSTAMP) ## Run the tests: unit tests, papermill runs and nbval on every notebook
 	$(PY) -m pytest
 
-test-slow: $(DEVSTAMP) ## Run the slow suites (faults, corpus of real articles); .ci/run runs them
+test-slow: $(DASKSTAMP) ## Run the slow suites (faults, corpus, the Dask engine on real clusters); .ci/run runs them
 	$(PY) -m pytest -m slow tests
 
 test-browser: $(DEVSTAMP) ## Open reports offline in headless Chromium (needs: apt-get install chromium)

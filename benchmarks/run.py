@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 
 # the figures register themselves on import, in the order results.md shows them
-from benchmarks import corpus, dataset, notebooks, scale  # noqa: F401
+from benchmarks import atlas, corpus, dataset, notebooks, scale  # noqa: F401
 from benchmarks.machine import describe, load_average
 from benchmarks.registry import FIGURES, Context, Group, Row
 from benchmarks.report import render

@@ -15,6 +15,7 @@ from helpers.core import places
 from helpers.core.claims import parse_claims
 from helpers.core.schema import POST_TYPES, RELATION_REGIONS, UNKNOWN_REGION
 from helpers.core.text import escape_md, possessive  # noqa: F401 (possessive: used via compute)
+from helpers.data import descriptor
 
 UNIDENTIFIED = "(unidentified)"
 
@@ -320,3 +321,25 @@ def describe_reconciled(reconciled: pd.DataFrame) -> str:
             f"{escape_md(r['established_source'])}{line}); {len(others)} other statement(s) "
             f"say {said}.")
     return " ".join(parts)
+
+
+# What a notebook's question needs that only some kinds of source give (the manifest's kinds):
+# a dataset built from the worldwide sources alone (`python -m helpers.build --subject ISO3`)
+# has none of them, and the notebook says so in one sentence instead of drawing empty charts.
+NEEDS = {
+    "dated relations": ("an article", ("article", "record")),
+    "chiefs of mission": ("the U.S. record of its chiefs of mission", ("chiefs",)),
+}
+
+
+def gap(need: str) -> str:
+    """"" when the dataset has a source that gives ``need`` (a key of NEEDS); otherwise one
+    sentence saying what the question needs that this dataset lacks."""
+    what, kinds = NEEDS[need]
+    have = [s for s in descriptor.sources() if s.get("kind") in kinds]
+    if have:
+        return ""
+    subject = descriptor.subject()
+    read = "; ".join(escape_md(s.get("title", "")) for s in descriptor.sources())
+    return (f"This dataset has no {need}: they come from {what} about {subject.name}, and it "
+            f"was built from the worldwide sources alone (*{read}*).")

@@ -1,4 +1,4 @@
-"""The build's command line: ``python -m helpers.build [--raw DIR] [--out DIR]``.
+"""The build's command line: ``python -m helpers.build [--raw DIR] [--out DIR] [--subject ISO3]``.
 
 Parses the options, runs :func:`helpers.build.pipeline.build_files` and prints what it read;
 every failure is one line naming the file (and line) at fault, exit status 2. SIGINT and
@@ -45,9 +45,16 @@ def main(argv: list[str] | None = None) -> int:
                                      description=_DOC.split("\n")[0])
     parser.add_argument("--raw", type=Path, default=paths.RAW,
                         help="folder of raw sources with its manifest.toml (default: data/raw)")
-    parser.add_argument("--out", type=Path, default=paths.DEFAULT_PROCESSED,
-                        help="folder to write the tables to (default: data/processed)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder to write the tables to (default: data/processed; with "
+                        "--subject, build/subjects/ISO3)")
+    parser.add_argument("--subject", default=None, metavar="ISO3",
+                        help="build this country's dataset from the sources the manifest "
+                        "marks worldwide (the register of posts)")
     args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = (paths.DEFAULT_PROCESSED if args.subject is None
+                    else paths.SUBJECTS / args.subject.strip().upper())
     handlers = {s: signal.signal(s, _interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         return _build(args)
@@ -58,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(args) -> int:
     try:
-        counts = build_files(args.raw, args.out, on_commit=_stop_taking_signals).counts
+        counts = build_files(args.raw, args.out, on_commit=_stop_taking_signals,
+                             subject=args.subject).counts
     except ProjectError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 2

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.build import commit, descriptor, trade_cache
+from helpers.build import commit, descriptor, subjects, trade_cache
 from helpers.build.chiefs import read_chiefs
 from helpers.build.commit import why
 from helpers.build.extract import extract
@@ -51,7 +51,8 @@ def build(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED) -> dict[st
 
 
 def build_files(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED,
-                on_commit: Callable[[], None] | None = None) -> BuildResult:
+                on_commit: Callable[[], None] | None = None,
+                subject: str | None = None) -> BuildResult:
     """Build every table from ``raw`` into ``out``: the counts and the files written.
 
     Order: read and extract (errors name the input file and line), render and validate every
@@ -59,6 +60,8 @@ def build_files(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED,
     rendered from it) in a new version folder and commit it with one rename
     (:mod:`helpers.build.commit`). Nothing a reader of ``out`` sees changes unless every step
     succeeded. ``on_commit`` is called at the commit point (the CLI stops taking signals there).
+    ``subject`` (an ISO3 code) builds that country's dataset from the manifest's worldwide
+    sources alone (:mod:`helpers.build.subjects`).
     """
     out = Path(out)
     commit.check_folder(out)
@@ -67,7 +70,9 @@ def build_files(raw: Path = paths.RAW, out: Path = paths.DEFAULT_PROCESSED,
     if out.resolve() == sources or sources in out.resolve().parents:
         raise OutputError(str(out), f"inside the raw sources ({raw}): the tables go elsewhere, "
                           "never among the files they are built from")
-    tables, counts = extract_tables(manifest)
+    if subject is not None:
+        manifest = subjects.for_subject(manifest, subject)
+    tables, counts = extract_tables(manifest, worldwide_only=subject is not None)
     texts = render_tables(tables)  # validates every table before anything is written
     default = out.absolute() == paths.DEFAULT_PROCESSED.absolute()
     done: list[bool] = []
@@ -153,8 +158,12 @@ READERS: dict[str, Callable[[list[str], Source, dict[str, str]], Document]] = {
 }
 
 
-def extract_tables(manifest: Manifest) -> tuple[dict[str, list[dict]], dict[str, int]]:
-    """Read every source of the manifest and run the extraction: (rows by table, counts)."""
+def extract_tables(manifest: Manifest, worldwide_only: bool = False
+                   ) -> tuple[dict[str, list[dict]], dict[str, int]]:
+    """Read every source of the manifest and run the extraction: (rows by table, counts).
+
+    ``worldwide_only``: a dataset built from worldwide sources alone (``--subject``), to which
+    each of them adds what it gives a subject with no text of its own."""
     regions = schema.heading_regions(manifest.regions)
     texts = [s for s in manifest.sources if s.kind in READERS]
     docs = [READERS[src.kind](read_source(manifest, src), src, regions) for src in texts]
@@ -163,6 +172,8 @@ def extract_tables(manifest: Manifest) -> tuple[dict[str, list[dict]], dict[str,
     result = extract(docs, manifest.subject, years, partners)
     tables = dict(result.tables)
     add_sources(tables, result.counts, docs, manifest.subject.iso3, partners)  # stage 7
+    if worldwide_only:
+        subjects.add_worldwide(tables, result.counts, docs, manifest)
     for file, text in _add_trade(tables, result.counts, manifest).items():  # stage 8
         tables[file.removesuffix(".csv")] = Rendered(text)
     tables["sources"] = sources_rows(manifest)

@@ -14,16 +14,13 @@ from pathlib import Path
 from helpers.core import places
 from helpers.core.exceptions import ChecksumError, SourceError
 from helpers.core.paths import MANIFEST_NAME, ROOT
-from helpers.core.schema import REGIONS, Subject
+from helpers.core.schema import REGIONS, SOURCE_SCOPES, TRADE_ALL, Subject
 
 # record: a TEI XML record (helpers.build.tei); register: a `;`-separated register of posts
 # (helpers.build.register); chiefs: chiefs of mission, XML (helpers.build.chiefs); trade: a
 # trade-statistics workbook, one reporter's trade by partner (helpers.build.workbooks)
 KINDS = ("article", "fact-sheet", "record", "register", "chiefs", "trade")
-# A trade workbook's rows the build keeps (the manifest's `scope`): "subject", the reporter's
-# trade with the subject (the default for a partner's workbook), or "all", every partner (the
-# subject's own workbook always; a peer's, for the comparison of peers).
-TRADE_SCOPES = ("subject", "all")
+
 
 
 @dataclass(frozen=True)
@@ -162,10 +159,11 @@ def read_manifest(folder: Path) -> Manifest:
                        "code", "sources", i)
         if file in {s.file for s in sources}:
             check.fail(f"{where}.file", f"{file!r} is listed twice", "sources", i)
-        scope = entry.get("scope", "subject")
-        if "scope" in entry and (values["kind"] != "trade" or scope not in TRADE_SCOPES):
-            check.fail(f"{where}.scope", f"{scope!r}: a scope is given to a source of kind "
-                       f"'trade' only, and is one of: {', '.join(TRADE_SCOPES)}", "sources", i)
+        scope = entry.get("scope", SOURCE_SCOPES[0])
+        if scope not in SOURCE_SCOPES or (scope == TRADE_ALL and values["kind"] != "trade"):
+            check.fail(f"{where}.scope", f"{scope!r} is not one of: "
+                       + ", ".join(SOURCE_SCOPES) + f" ({TRADE_ALL!r} for a source of kind "
+                       "'trade' only)", "sources", i)
         extra = {k: v for k, v in entry.items() if k not in (*_REQUIRED, "partner_iso3")}
         sources.append(Source(**values, partner_iso3=partner, extra=extra))
     regions = _regions(doc.get("regions", {}), check)

@@ -44,6 +44,11 @@ class RunRefusedError(ProjectError):
     """The report runner refuses to start (unusable --out, a run already going, bad option)."""
 
 
+class ClusterRefusedError(RunRefusedError):
+    """The Dask engine refuses a cluster before any job runs: unreachable, or its packages or
+    its helpers differ from this machine's (reports would not be the same bytes)."""
+
+
 class ConfigError(ProjectError):
     """reports.yaml is invalid: the message names the file, the job and the field."""
 

@@ -15,6 +15,8 @@ RAW = DATA / "raw"
 PROCESSED = Path(os.environ.get("PROCESSED_DIR") or DATA / "processed").absolute()
 DEFAULT_PROCESSED = DATA / "processed"
 DATA_README = DATA / "README.md"
+# `python -m helpers.build --subject ISO3` writes that country's dataset here by default
+SUBJECTS = ROOT / "build" / "subjects"
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 REFERENCE = PACKAGE / "reference"  # small look-up tables shipped with the package
@@ -22,6 +24,8 @@ REFERENCE = PACKAGE / "reference"  # small look-up tables shipped with the packa
 BOUNDARIES = REFERENCE / "naturalearth" / "naturalearth_lowres.shp"
 TEMPLATES = PACKAGE / "templates"  # Jinja2 templates: report pages, landing page, data README
 CONFIG = ROOT / "reports.yaml"  # the scheduled report jobs
+ATLAS_CONFIG = ROOT / "atlas.yaml"  # the jobs the atlas runs for every subject
+ATLAS = REPORTS / "atlas"  # the atlas: one runs folder per subject and index.html
 FIGURES = ROOT / "build" / "figures"  # a notebook's figures when no output_dir is given
 PARAMETER_CACHE = ROOT / "build" / "cache" / "parameters"
 # derived, rebuildable look-up data (never an input): GeoNames in compact form

@@ -84,6 +84,11 @@ def _capitals() -> dict[str, str]:
     return {c["iso3"]: c["capital"] for c in gc.get_countries().values()}
 
 
+def capital_of(iso3: str) -> str:
+    """A country's capital as GeoNames names it, or "" when it has none."""
+    return _capitals().get(iso3, "")
+
+
 @cache
 def sovereign() -> dict[str, str]:
     return {r["territory_iso3"]: r["sovereign_iso3"] for r in _read_reference("sovereignty.csv")}

@@ -81,6 +81,14 @@ EVENT_KINDS = ("relations-established", "relations-renewed", "relations-broken",
 QUALIFIERS = ("exact", "approximate", "more-than", "at-least", "range-min", "range-max")
 RESOLUTIONS = ("stated", "inferred", "unresolved")
 DIRECTIONS = ("abroad", "inward")
+# a manifest's source `scope`: about its subject (the default; for a trade workbook, the rows of
+# its reporter's trade with the subject), "all" (a trade workbook whose every partner is kept: the
+# subject's own, a peer's), or about every country, so that `python -m helpers.build --subject
+# ISO3` builds any country's dataset from it ("worldwide": the register). Trade workbooks serve
+# any subject whatever their scope: each is one reporter's trade with every partner.
+SOURCE_SCOPES = ("subject", "all", "worldwide")
+TRADE_ALL = "all"
+WORLDWIDE = "worldwide"
 STATUSES = ("open", "closed", "suspended")
 STATEMENT_STATUSES = ("represented", "unparsed")
 DECISION_KINDS = ("alias", "ambiguous-city", "territory", "partner-choice", "inferred-partner",

@@ -11,9 +11,14 @@ import sys
 from pathlib import Path
 
 from helpers.core import paths
-from helpers.core.exceptions import ConfigError, ProjectError, RunRefusedError
-from helpers.report import progress
-from helpers.report.config import CONFIG, DEFAULT_TIMEOUT, read_config
+from helpers.core.exceptions import (
+    ClusterRefusedError,
+    ConfigError,
+    ProjectError,
+    RunRefusedError,
+)
+from helpers.report import engine, progress
+from helpers.report.config import CONFIG, DEFAULT_TIMEOUT, read_config, shared_data
 from helpers.report.outdir import check_out, prepare_out, release_out
 from helpers.report.pool import SIGNALS, Interrupted, cpu_count, on_signal
 from helpers.report.runner import run
@@ -52,6 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hide-code", action=argparse.BooleanOptionalAction, default=True,
                         help="hide the code cells in the HTML, for readers (default; "
                         "--no-hide-code keeps them)")
+    parser.add_argument("--engine", default="local", choices=engine.ENGINES,
+                        help="what executes the jobs: 'local' (this machine's pool, the "
+                        "default) or 'dask' (a Dask cluster; pip install -r "
+                        "requirements-dask.txt)")
+    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                        help="with --engine dask: the scheduler of an existing cluster "
+                        f"(default ${engine.SCHEDULER_ENV}; neither: a LocalCluster of --jobs "
+                        "worker processes)")
+    parser.add_argument("--retries", type=int, default=0, metavar="N",
+                        help="with --engine dask: run a job again, up to N times, when its "
+                        "kernel died (default 0); a lost worker's jobs always run again")
     parser.add_argument("--quiet", action="store_true",
                         help="print only failures and the summary (for cron)")
     args = parser.parse_args(argv)
@@ -64,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             _check_options(args)
+            choice = engine.options(args.engine, args.scheduler, args.retries,
+                                    shared_data(args.config))
             check_out(args.out)
             jobs = read_config(args.config)
             if args.only:
@@ -77,11 +95,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"reports: refused: {exc}", file=sys.stderr)
             return 2
         final, outcomes = run(jobs, args.out, args.jobs, args.hide_code, args.quiet,
-                              args.config, args.timeout, args.force, args.keep)
+                              args.config, args.timeout, args.force, args.keep, choice)
     except Interrupted as exc:
         print(f"reports: interrupted by {exc}: run discarded, workers and kernels stopped; "
               f"{args.out / 'latest'} unchanged", file=sys.stderr)
         return 128 + exc.signum
+    except ClusterRefusedError as exc:  # before any job ran
+        print(f"reports: refused: {exc}", file=sys.stderr)
+        return 2
     except RunRefusedError as exc:
         print(f"reports: {exc}", file=sys.stderr)
         return 1

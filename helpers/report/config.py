@@ -65,10 +65,12 @@ def read_config(path: Path) -> list[Job]:
         raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("jobs", []), list):
         raise ConfigError(f"{path}: expected a mapping with a 'jobs' list")
-    unknown = sorted(set(doc) - {"jobs", "for_each", "notebooks"})
+    unknown = sorted(set(doc) - {"jobs", "for_each", "notebooks", "shared_data"})
     if unknown:
         raise ConfigError(f"{path}: unknown top-level key {shown(unknown[0])}; keys are: jobs, "
-                          "for_each, notebooks")
+                          "for_each, notebooks, shared_data")
+    if not isinstance(doc.get("shared_data", ""), str):
+        raise ConfigError(f"{path}: field 'shared_data' must be a folder's path")
     folder = None
     if doc.get("notebooks") is not None:
         folder = (path.parent / str(doc["notebooks"])).resolve()
@@ -86,6 +88,24 @@ def read_config(path: Path) -> list[Job]:
     if not jobs:
         raise ConfigError(f"{path}: lists no jobs")
     return jobs
+
+
+def shared_data(path: Path) -> Path | None:
+    """The config's ``shared_data: DIR`` (relative to it), or None: a folder every Dask worker
+    reads, where the run's data snapshot is put once under its hash instead of being sent."""
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such config file")
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())
+    except yaml.YAMLError:
+        return None  # read_config names the error and its line
+    value = doc.get("shared_data") if isinstance(doc, dict) else None
+    if not value or not isinstance(value, str):
+        return None
+    return (path.parent / value).absolute()
 
 
 def _loader():

@@ -19,6 +19,7 @@ from pathlib import Path
 from helpers.core import paths
 from helpers.core.exceptions import RunRefusedError
 from helpers.report import changes, landing
+from helpers.report import engine as engines
 from helpers.report.config import DEFAULT_TIMEOUT, Job, Outcome
 from helpers.report.inputs import Inputs, job_key, sha256
 from helpers.report.outdir import (
@@ -32,19 +33,21 @@ from helpers.report.outdir import (
     read_manifest,
     take_snapshot,
 )
-from helpers.report.pool import SIGNALS, Pool, deliver_deferred, worker_count
+from helpers.report.pool import SIGNALS, deliver_deferred, worker_count
 from helpers.report.progress import Progress
 from helpers.report.worker import PREWARM, Settings
 
 
 def run(jobs: list[Job], out: Path, workers: int | None = None, hide_code: bool = True,
         quiet: bool = False, config: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
-        force: bool = False, keep: int | None = None) -> tuple[Path, list[Outcome]]:
+        force: bool = False, keep: int | None = None,
+        engine: engines.EngineOptions | None = None) -> tuple[Path, list[Outcome]]:
     """Run every job into a new run folder of ``out`` (checked and locked by prepare_out).
 
     Jobs whose inputs match an ok job of an earlier complete run are copied from it unless
-    ``force``. Returns the run folder and the outcomes; raises Interrupted on SIGINT/SIGTERM
-    after stopping workers and kernels and removing the temporary folder.
+    ``force``; the others are executed by ``engine`` (the local pool by default). Returns
+    the run folder and the outcomes; raises Interrupted on SIGINT/SIGTERM after stopping
+    workers and kernels and removing the temporary folder.
     """
     out = Path(out).absolute()  # kernels run in other folders: they get absolute paths
     run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}"
@@ -57,7 +60,7 @@ def run(jobs: list[Job], out: Path, workers: int | None = None, hide_code: bool 
         paths.PROCESSED = snapshot
         os.environ["PROCESSED_DIR"] = str(snapshot)  # the workers and their kernels
         return _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout,
-                    force, keep)
+                    force, keep, engine or engines.EngineOptions())
     except OSError as exc:  # a full disk, a folder that turned read-only: one line
         SIGNALS["defer"] = True
         shutil.rmtree(tmp, ignore_errors=True)
@@ -81,7 +84,8 @@ def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, force, keep):
+def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, force, keep,
+         engine):
     started = time.time()
     jobs = [dataclasses.replace(j, timeout=j.timeout or timeout) for j in jobs]
     inputs = Inputs.current(paths.PROCESSED)
@@ -105,8 +109,8 @@ def _run(jobs, out, run_id, tmp, workers, hide_code, quiet, config, timeout, for
     to_run = [job for job in jobs if job.name not in outcomes]
     if to_run:
         prewarm = PREWARM if any(j.path is None for j in to_run) else ""
-        settings = Settings(str(tmp), hide_code, quiet, prewarm)
-        pool = Pool(worker_count(workers, len(to_run)), settings)
+        settings = Settings(str(tmp), hide_code, quiet, prewarm, run_id)
+        pool = engines.start(engine, worker_count(workers, len(to_run)), settings)
         try:
             def record(outcome: Outcome) -> None:
                 outcome.not_reused = refused.get(outcome.name, "")

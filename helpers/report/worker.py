@@ -39,6 +39,8 @@ class Settings:
     hide_code: bool
     quiet: bool
     prewarm: str  # code run once per kernel before its first job (the heavy imports)
+    run_id: str = ""  # the run's id for the report headers; "" derives it from run_dir
+    environ: tuple[tuple[str, str], ...] = ()  # set in each kernel's environment at start
 
 
 class _Worker:
@@ -73,7 +75,9 @@ class _Worker:
         # quiet: the kernel's own warnings (e.g. "running over TCP") are not for cron mail
         extra = ["--IPKernelApp.log_level=ERROR"] if self.settings.quiet else []
         self.km = km
-        await km.start_kernel(cwd=str(paths.NOTEBOOKS), extra_arguments=extra)
+        env = {"env": {**os.environ, **dict(self.settings.environ)}} if self.settings.environ \
+            else {}
+        await km.start_kernel(cwd=str(paths.NOTEBOOKS), extra_arguments=extra, **env)
         self.results.put(("kernel", self.wid, self.kernel_pid()))
         kc = km.client()
         kc.allow_stdin = False
@@ -113,15 +117,19 @@ class _Worker:
         self.km = self.kc = None
         self.warm = False
 
-    def exit_now(self, code: int) -> None:
-        """Signal handler and parent-death path: no kernel survives this worker."""
+    def kill(self) -> None:
+        """Kill the kernel now, from any thread (its event loop may be busy with a job)."""
         pid = self.kernel_pid()
         if pid is not None:
             kill_group(pid)
         try:
             self.km.cleanup_connection_file()
-        except Exception:  # noqa: BLE001 - exiting anyway
+        except Exception:  # noqa: BLE001 - the kernel is gone; only its file may remain
             pass
+
+    def exit_now(self, code: int) -> None:
+        """Signal handler and parent-death path: no kernel survives this worker."""
+        self.kill()
         os._exit(code)
 
     def _cancel_pending(self) -> None:
@@ -145,8 +153,11 @@ class _Worker:
         for index, cell in enumerate(client.nb.cells):
             await client.async_execute_cell(cell, index)
 
-    def run(self, job: Job) -> Outcome:
-        """Execute one job into the run folder (notebook, HTML, figures); never raises."""
+    def run(self, job: Job, nb=None) -> Outcome:
+        """Execute one job into the run folder (notebook, HTML, figures); never raises.
+
+        ``nb``: the job's notebook already parameterized (an engine that sends notebooks to
+        other hosts); by default it is read from the job's notebook file."""
         import nbformat
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
@@ -156,7 +167,7 @@ class _Worker:
         status, error = "ok", ""
         timeout = job.timeout or DEFAULT_TIMEOUT
         t0 = time.perf_counter()
-        nb = _parameterized(job)
+        nb = parameterized(job) if nb is None else nb
         try:
             self.loop.run_until_complete(asyncio.wait_for(self._setup(), SETUP_TIMEOUT))
         except Exception as exc:  # noqa: BLE001 - recorded on the job
@@ -203,8 +214,8 @@ class _Worker:
             nb.cells.insert(0, banner_cell(error))
         t2 = time.perf_counter()
         nbformat.write(nb, run_dir / f"{job.name}.ipynb")
-        page = export.to_html(nb, self.settings.hide_code, run_id=run_dir.name.removeprefix(
-            ".tmp-"))
+        page = export.to_html(nb, self.settings.hide_code, run_id=self.settings.run_id
+                              or run_dir.name.removeprefix(".tmp-"))
         (run_dir / f"{job.name}.html").write_text(page, encoding="utf-8")
         seconds["export"] = time.perf_counter() - t2
         return Outcome(job.name, job.notebook, job.parameters, status, error,
@@ -253,7 +264,7 @@ def _capped(client_class):
     return Capped
 
 
-def _parameterized(job: Job):
+def parameterized(job: Job):
     """The job's notebook with its parameters injected and no stored outputs."""
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
