@@ -169,7 +169,7 @@ def fact_checks(figures: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
                   on=["source", "line"])
     keep = [s.startswith(f"{i} {y} ") for i, y, s in zip(
         out["indicator"], out["year"], out["subject"], strict=True)]
-    out = out[keep]
+    out = out[pd.Series(keep, index=out.index, dtype=bool)]  # rows (a list [] picks columns)
     return out[["indicator", "label", "partner_iso3", "year", "value", "qualifier", "decision",
                 "alternatives", "source", "line"]].reset_index(drop=True)
 
@@ -319,10 +319,19 @@ def view(tables: dict[str, pd.DataFrame], subject: str, p) -> TradeView:
         lead_sentence(t, subject, p.flow))
 
 
-def no_trade_text(subject: str) -> str:
-    return (f"This dataset has no trade statistics for {places.in_sentence(subject)} (no "
-            "source of kind `trade` reports its trade), so there is no trade to chart. The "
-            "figures its text sources state are listed at the end.")
+def no_trade_text(subject: str, trade: pd.DataFrame | None = None) -> str:
+    """Why there is no trade to chart: no trade statistics, or none of the subject's own."""
+    name = places.in_sentence(subject)
+    others = (sorted(set(trade.loc[trade["partner_iso3"] == subject, "reporter_iso3"]))
+              if trade is not None and len(trade) else [])
+    if others:
+        return (f"The trade statistics in this dataset hold no report of {possessive(name)} "
+                f"own, so its totals, partners and regions cannot be charted; **{len(others)}** "
+                f"partners report their trade with it ({', '.join(map(places.name_of, others))}"
+                "): see each partner's profile.")
+    return (f"This dataset has no trade statistics for {name} (no source of kind `trade` "
+            "reports its trade), so there is no trade to chart. The figures its text sources "
+            "state are listed at the end.")
 
 
 def totals_text(v: TradeView, scale: str) -> str:
