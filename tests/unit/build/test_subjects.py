@@ -29,10 +29,20 @@ def _rows(folder, name):
         return list(csv.DictReader(fh))
 
 
-def test_the_descriptor_names_the_subject_and_only_the_worldwide_sources(chile):
+def test_the_descriptor_names_the_subject_the_worldwide_sources_and_the_trade_tables(chile):
     described = json.loads((chile / "datapackage.json").read_text(encoding="utf-8"))
     assert described["subject"] == {"name": "Chile", "iso3": "CHL", "capital": "Santiago"}
-    assert [s["kind"] for s in described["sources"]] == ["register"]
+    assert {s["kind"] for s in described["sources"]} == {"register", "trade"}
+    assert [s["kind"] for s in described["sources"]][0] == "register"
+
+
+def test_the_trade_tables_give_the_subjects_own_report_and_its_partners(chile):
+    trade = _rows(chile, "trade")
+    own = [r for r in trade if r["reporter_iso3"] == "CHL"]
+    assert own and {r["source"] for r in own} == {"DOTS_39.xlsx"}
+    theirs = {r["reporter_iso3"] for r in trade if r["reporter_iso3"] != "CHL"}
+    assert {"PER", "USA", "CHN"} <= theirs
+    assert all(r["partner_iso3"] == "CHL" for r in trade if r["reporter_iso3"] != "CHL")
 
 
 def test_posts_both_ways_and_accreditations_come_from_the_register(chile):
@@ -71,8 +81,12 @@ def test_an_unknown_subject_or_a_manifest_without_worldwide_sources_is_refused(t
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(
         'scope = "subject"', 'scope = "global"'), encoding="utf-8")
     with pytest.raises(SourceError, match=r"sources\[4\]\.scope': 'global' is not one of: "
-                       r"subject, worldwide"):
+                       r"subject, all, worldwide \('all' for a source of kind 'trade' only\)"):
         build_files(raw, tmp_path / "z", subject="CHL")
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        'scope = "global"', 'scope = "all"'), encoding="utf-8")
+    with pytest.raises(SourceError, match=r"sources\[4\]\.scope': 'all' is not one of"):
+        build_files(raw, tmp_path / "z", subject="CHL")  # "all" names a trade workbook's rows
 
 
 def test_the_command_line_builds_a_subject_into_a_folder_of_its_own(tmp_path):
