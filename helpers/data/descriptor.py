@@ -126,8 +126,14 @@ def _read_regular(real: Path, shown: Path, where: str) -> bytes:
 
 def describe_sources(descriptor: dict) -> str:
     """'*Title* (publisher, date; licence) and …': the sources in one sentence part."""
-    parts = [f"*{s['title']}* ({s['publisher']}, {s['date']}; {s['licence']})"
-             for s in descriptor["sources"]]
+    sources = [s for s in descriptor["sources"] if s.get("kind") != "trade"]
+    trade = [s for s in descriptor["sources"] if s.get("kind") == "trade"]
+    parts = [f"*{s['title']}* ({s['publisher']}, {s['date']}; {s['licence']})" for s in sources]
+    if trade:  # one reporter's table each: the statistics once, with the citation they ask for
+        t = trade[0]
+        parts.append(f"*{t['title'].split(':')[0]}*, {len(trade)} country "
+                     f"table{'s' if len(trade) > 1 else ''} ({t['publisher']}, {t['date']}; "
+                     f"{t['licence']}; {t.get('citation') or 'cite the source'})")
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -138,6 +144,8 @@ def about(folder: Path | str | None = None) -> str:
     return (f"Subject: **{s['name']}** ({s['iso3']}, capital {s['capital']}). Sources: "
             f"{describe_sources(d)}. Every number below is computed from the processed tables "
             "through `helpers`; every record carries its source file and line.")
+
+
 def data_hash(folder: Path | None = None) -> str:
     """sha256 of the data package: of its descriptor, which records every table's sha256 (of
     the tables themselves when a folder has no descriptor)."""

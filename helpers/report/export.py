@@ -66,10 +66,27 @@ def load_sources() -> list[dict[str, str]]:
     """The sources of the data package (source file, title, publisher, date, URL, licence), as
     its descriptor (``datapackage.json``) records them: the one place the pages read them."""
 
-    return [dict(source=s.get("file", ""), title=s.get("title", ""),
-                 publisher=s.get("publisher", ""), date=s.get("date", ""),
-                 url=s.get("path", ""), licence=s.get("licence", ""))
-            for s in descriptor.sources()]
+    listed = [dict(source=s.get("file", ""), title=s.get("title", ""),
+                   publisher=s.get("publisher", ""), date=s.get("date", ""),
+                   url=s.get("path", ""), licence=s.get("licence", ""),
+                   citation=s.get("citation", ""), kind=s.get("kind", ""))
+              for s in descriptor.sources()]
+    return _one_line_for_trade(listed)
+
+
+def _one_line_for_trade(sources: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The trade workbooks (one per reporting country) as one source: the statistics they are,
+    with the citation their terms ask for and the files named once."""
+    trade = [s for s in sources if s["kind"] == "trade"]
+    if len(trade) < 2:
+        return sources
+    first = trade[0]
+    files = ", ".join(s["source"] for s in trade)
+    merged = dict(first, title=f"{first['title'].split(':')[0]}: {len(trade)} country tables "
+                  "of exports and imports by partner", source=files)
+    at = sources.index(first)
+    rest = [s for s in sources if s["kind"] != "trade"]
+    return rest[:at] + [merged] + rest[at:]
 
 
 def or_error(read):
@@ -116,9 +133,10 @@ def sources_html(sources: list[dict[str, str]] | str) -> str:
         url = s.get("url", "")
         if url.startswith(("https://", "http://")):
             title = f"<a href=\"{e(url)}\">{title}</a>"
+        cited = f" {e(s['citation'])}." if s.get("citation") else ""
         items.append(f"<li>{title}, {e(s.get('publisher', ''))} ({e(s.get('date', ''))}; "
                      f"{e(s.get('licence', ''))}; file <code>{e(s.get('source', ''))}</code>)"
-                     "</li>")
+                     f"{cited}</li>")
     return f"<ul class='sources'>{''.join(items)}</ul>"
 
 
