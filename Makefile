@@ -42,7 +42,7 @@ report: data ## Build the dataset and run every report of reports.yaml into repo
 notebooks: data ## Re-run the notebooks in place so their stored outputs match the code
 	$(PY) -m helpers.report.notebooks
 
-test: $(DEVSTAMP) ## Run the tests: unit tests, papermill runs and nbval on every notebook
+test: $(DASKSTAMP) ## Run the tests: unit tests, papermill runs, nbval on every notebook (installs requirements-dask.txt too)
 	$(PY) -m pytest
 
 test-slow: $(DASKSTAMP) ## Run the slow suites (faults, corpus, the Dask engine on real clusters); .ci/run runs them
@@ -59,7 +59,7 @@ lint: $(DEVSTAMP) ## Run ruff, and the import contract that keeps helpers/ in la
 lab: $(STAMP) ## Start JupyterLab at notebooks/ in the project environment
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-bench: $(DEVSTAMP) ## Run the benchmarks (the corpus figure too) and write benchmarks/results.md
+bench: $(DASKSTAMP) ## Run the benchmarks (the corpus figure too) and write benchmarks/results.md
 	$(PY) -m benchmarks.run
 
 corpus: $(STAMP) ## Build each real article of tests/corpus, score it (misses, false positives) and check the invariants

@@ -11,7 +11,6 @@ import pytest
 
 from helpers.core import paths
 
-pytest.importorskip("distributed", reason="needs requirements-dask.txt (make test-slow)")
 pytestmark = pytest.mark.slow
 
 

@@ -22,7 +22,6 @@ from runner_runs import cli, config, start, survivors, wait_for_kernels
 
 from helpers.core import paths
 
-pytest.importorskip("distributed", reason="needs requirements-dask.txt (make test-slow)")
 pytestmark = pytest.mark.slow
 
 RUN_ID = re.compile(rb"\d{8}T\d{6}Z-\d+")

@@ -28,7 +28,7 @@ def test_options_that_do_not_fit_the_engine_are_refused(name, scheduler, retries
 
 
 def test_the_scheduler_address_comes_from_dasks_own_variable(monkeypatch):
-    pytest.importorskip("distributed")
+    import distributed  # noqa: F401  (make test installs requirements-dask.txt)
     monkeypatch.setenv(engine.SCHEDULER_ENV, "tcp://10.0.0.5:8786")
     assert engine.options("dask", None, 1).scheduler == "tcp://10.0.0.5:8786"
     assert engine.options("dask", "tcp://127.0.0.1:1", 1).scheduler == "tcp://127.0.0.1:1"
