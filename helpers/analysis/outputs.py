@@ -81,9 +81,16 @@ def source_note(frame: pd.DataFrame) -> str:
         if column in frame:
             used |= set(frame[column].dropna().astype(str))
     sources = sorted(descriptor.sources(), key=lambda s: s["file"])
-    rows = [s for s in sources if s["file"] in used] if used else sources
+    # trade workbooks only where a chart draws them (one reporter's table each), and then once
+    rows = ([s for s in sources if s["file"] in used] if used
+            else [s for s in sources if s.get("kind") != "trade"])
     parts = [f"{s['publisher']}, “{s['title']}” ({s['date']}; {s['licence']}), {s['file']}"
-             for s in rows]
+             for s in rows if s.get("kind") != "trade"]
+    trade = [s for s in rows if s.get("kind") == "trade"]
+    if trade:
+        t = trade[0]
+        parts.append(f"{t['publisher']}, “{t['title'].split(':')[0]}”, {len(trade)} country "
+                     f"table{'s' if len(trade) > 1 else ''} ({t['date']}; {t['licence']})")
     return "Source: " + "; ".join(parts)
 
 

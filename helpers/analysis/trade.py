@@ -383,7 +383,8 @@ def mirror_text(v: TradeView) -> str:
             f"assumes 1.10 where it estimates a missing report. **{s['inside']:.0%}** lie in "
             f"the band {lo:.2f}–{hi:.2f} (freight and insurance, a tenth either side for "
             f"timing and valuation); **{s['disagree']:,}** lie outside it and are flagged as "
-            "disagreements. The IMF's own estimates are left out of the comparison.")
+            "disagreements. The IMF's own estimates are left out of the comparison. The table "
+            "below lists the 15 largest disagreements by the gap between the two reports.")
 
 
 def disagreements(m: pd.DataFrame, n: int = 15) -> pd.DataFrame:
