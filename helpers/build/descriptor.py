@@ -62,7 +62,12 @@ _LICENCE_NAMES = {"CC BY-SA 4.0": ("CC-BY-SA-4.0",
 def describe(folder: Path, manifest: Manifest, counts: dict[str, int]) -> dict:
     """The descriptor of the tables in ``folder`` (already written), as a dict in fixed order."""
     folder = Path(folder)
-    values = {name: _column_values(folder / t.file) for name, t in schema.TABLES.items()}
+    needed: dict[str, set[str]] = {}  # the columns the candidate keys compare, by table
+    for (name, column), (target, target_column) in _CANDIDATE_KEYS:
+        needed.setdefault(name, set()).add(column)
+        needed.setdefault(target, set()).add(target_column)
+    values = {name: _column_values(folder / t.file, needed.get(name, set()))
+              for name, t in schema.TABLES.items()}
     subject = manifest.subject
     return {
         "profile": "tabular-data-package",
@@ -112,13 +117,23 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-")
 
 
-def _column_values(path: Path) -> dict[str, set[str]]:
+def _column_values(path: Path, columns: set[str]) -> dict[str, set[str]]:
+    """The distinct values of ``columns`` in a written table (only those: a long table such as
+    trade is read once, column by column index)."""
     import csv
 
+    if not columns:
+        return {}
     csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))  # our own cells
     with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    return {c: {r[c] for r in rows} for c in (rows[0] if rows else {})}
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        at = {c: header.index(c) for c in columns if c in header}
+        out: dict[str, set[str]] = {c: set() for c in at}
+        for row in reader:
+            for c, i in at.items():
+                out[c].add(row[i])
+    return out
 
 
 def _field(c: schema.Column) -> dict:
