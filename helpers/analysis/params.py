@@ -33,7 +33,6 @@ from helpers.data import descriptor
 
 DIRECTIONS = (*schema.DIRECTIONS, "both")  # a parameter may ask for both sides at once
 SCALES = ("millions", "billions")
-TRADE_FLOWS = ("export", "import", "two-way")  # as helpers.analysis.trade.TRADE_FLOWS
 _TYPES = {"list": list, "int": int, "str": str, "bool": bool, "float": float, "dict": dict}
 _CACHE_DIR = paths.PARAMETER_CACHE
 
@@ -123,7 +122,7 @@ RULES: dict[str, dict[str, Rule]] = {
                             "post_types": Rule(POST_TYPES), "output_dir": _OUTPUT_DIR},
     "03-trade-figures": {"partners": Rule(check=_trade_partners),
                          "top": Rule(minimum=1, maximum=8), "start_year": _YEAR,
-                         "end_year": _YEAR, "flow": Rule(TRADE_FLOWS), "scale": Rule(SCALES),
+                         "end_year": _YEAR, "flow": Rule(schema.TRADE_VIEWS), "scale": Rule(SCALES),
                          "region": Rule(("", *RELATION_REGIONS)), "output_dir": _OUTPUT_DIR},
     "04-country-profile": {"country": Rule(check=_partner_country), "output_dir": _OUTPUT_DIR},
     "05-data-quality": {"sources": Rule(_source_files), "regions": Rule(RELATION_REGIONS),

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from helpers.analysis.compute import presence_levels
+from helpers.analysis.countries import find_country
 from helpers.core import places
-from helpers.core.schema import FLOWS, MIRROR_BAND, WORLD_CODE
+from helpers.core.schema import FLOWS, MIRROR_BAND, REGIONS, TRADE_VIEWS
 from helpers.core.text import escape_md, possessive
 
-TRADE_FLOWS = (*FLOWS, "two-way")  # the notebook's `flow`: one side, or both added
-FLOW_WORDS = {"export": "exports", "import": "imports", "two-way": "two-way trade"}
+# how a sentence or an axis names each of notebook 03's flows (schema.TRADE_VIEWS)
+FLOW_WORDS = dict(zip(TRADE_VIEWS, ("exports", "imports", "two-way trade"), strict=True))
 
 
 # ------------------------------------------------------------------ trade statistics
@@ -213,10 +215,6 @@ def _spans(years: list[int]) -> str:
     return ", ".join(out)
 
 
-def world_code() -> str:
-    return WORLD_CODE
-
-
 SCALE_FACTORS = {"millions": 1e6, "billions": 1e9}
 
 
@@ -290,8 +288,6 @@ class TradeView:
 
 def view(tables: dict[str, pd.DataFrame], subject: str, p) -> TradeView:
     """Notebook 03's frames for parameters ``p`` (partners, top, years, flow, region)."""
-    from helpers.analysis.countries import find_country
-
     t = tables["trade"]
     if not len(reported_by(t, subject)):
         return TradeView(False, subject)
@@ -427,8 +423,6 @@ def beside_presence(trade: pd.DataFrame, missions: pd.DataFrame, subject: str,
     and the register): resident embassy, other resident post, non-resident accreditation or
     nothing stated (``presence_abroad``: the subject's in the partner; ``presence_inward``:
     the partner's in the subject)."""
-    from helpers.analysis.compute import presence_levels
-
     series = by_partner(trade, subject)
     if series.empty:
         return ranks(series, 0, 0).assign(presence_abroad=pd.Series(dtype="string"),
@@ -504,16 +498,13 @@ def peers_trade(trade: pd.DataFrame, peer_trade: pd.DataFrame, subject: str,
                 countries: list[str]) -> pd.DataFrame:
     """Each compared country's two-way trade in its latest year, from its own report: the
     total, the share of each region, and its largest partner in exports and in imports with
-    that partner's share of the flow (peers from ``peer_trade``,
-    the subject from ``trade``). A country without its own report is a row of missing
+    that partner's share of the flow (``peer_trade``, which holds the subject's own report
+    too). A country without its own report is a row of missing
     values, said so in ``note``."""
     rows = []
     for c in countries:
-        if c == subject:
-            g = _regions_of_own(trade, subject)
-        else:
-            g = peer_trade[peer_trade["reporter_iso3"] == c].astype(
-                {"region": "string", "largest_partner_iso3": "string"})
+        g = peer_trade[peer_trade["reporter_iso3"] == c].astype(
+            {"region": "string", "largest_partner_iso3": "string"})
         if g.empty:
             rows.append(dict(country=c, note="no report of its own in this dataset"))
             continue
@@ -523,7 +514,7 @@ def peers_trade(trade: pd.DataFrame, peer_trade: pd.DataFrame, subject: str,
             "value_usd_million"].sum()
         row = dict(country=c, year=year, two_way_usd_million=float(world.sum()), note="")
         both = y[y["region"] != "world"].groupby("region")["value_usd_million"].sum()
-        for region in ("Africa", "Americas", "Asia", "Europe", "Oceania"):
+        for region in REGIONS:
             row[f"share_{region.lower()}"] = float(both.get(region, 0.0)) / world.sum()
         for flow in FLOWS:  # the largest partner of each flow, and its share of the flow
             f = y[(y["flow"] == flow) & (y["region"] != "world")].sort_values(
@@ -535,25 +526,6 @@ def peers_trade(trade: pd.DataFrame, peer_trade: pd.DataFrame, subject: str,
                 if top is not None else None
         rows.append(row)
     return _in_millions(pd.DataFrame(rows), "two_way_usd_million")
-
-
-def _regions_of_own(trade: pd.DataFrame, subject: str) -> pd.DataFrame:
-    """The subject's own report in peer_trade's shape (year, region, value, largest)."""
-    t = reported_by(trade, subject)
-    out = []
-    for (year, flow), g in t.groupby(["year", "flow"], observed=True):
-        world = g[g["partner_kind"] == "world"]["value_usd_million"].sum()
-        out.append(dict(year=year, flow=flow, region="world", value_usd_million=world,
-                        largest_partner_iso3=None, largest_usd_million=None))
-        p = g[g["partner_kind"] != "world"]
-        regions = [places.region_of(i) or "unknown" for i in p["partner_iso3"]]
-        for region, gg in p.assign(region=regions).groupby("region"):
-            top = gg.sort_values("value_usd_million", ascending=False).iloc[0]
-            out.append(dict(year=year, flow=flow, region=region,
-                            value_usd_million=gg["value_usd_million"].sum(),
-                            largest_partner_iso3=top["partner_iso3"],
-                            largest_usd_million=top["value_usd_million"]))
-    return pd.DataFrame(out)
 
 
 def peers_text(table: pd.DataFrame) -> str:

@@ -9,11 +9,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from helpers.analysis import style
-from helpers.analysis.trade import FLOW_WORDS
+from helpers.analysis.trade import FLOW_WORDS, SCALE_FACTORS
 from helpers.core import places
 from helpers.core.schema import MIRROR_BAND
 
-SCALE_DIVISORS = {"millions": 1.0, "billions": 1e3}  # the trade table is in US$ million
+# the trade table counts US$ millions: a scale's divisor from the one table of scales
+SCALE_DIVISORS = {scale: factor / 1e6 for scale, factor in SCALE_FACTORS.items()}
 FLOW_COLORS = {"export": style.BLUE, "import": style.ORANGE, "two-way": style.BLACK}
 
 

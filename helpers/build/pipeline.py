@@ -33,7 +33,7 @@ from helpers.build.sources import (
 from helpers.build.statements import Document, read_article, read_fact_sheet
 from helpers.build.structured import add_sources
 from helpers.build.tei import read_tei
-from helpers.build.trade import reconcile_figures, reporter_of, trade_tables
+from helpers.build.trade import reconcile_figures, trade_tables
 from helpers.build.workbooks import read_workbook
 from helpers.core import paths, schema
 from helpers.core.exceptions import OutputError
@@ -189,16 +189,15 @@ def _add_trade(tables: dict[str, list[dict]], counts: dict[str, int],
     digest = trade_cache.key(subject, sources)
     result = trade_cache.load(digest)
     if result is None:
-        for src in sources:
-            read_source_bytes(manifest, src)  # checksum first: a changed file is refused
-        books = [(src, read_workbook(read_source_bytes(manifest, src), src.file, src.sha256))
-                 for src in sources]
+        data = [read_source_bytes(manifest, src) for src in sources]  # every checksum first
+        books = [(src, read_workbook(b, src.file, src.sha256))
+                 for src, b in zip(sources, data, strict=True)]
         found = trade_tables(books, subject)
         result = trade_cache.TradeResult(
             {schema.TABLES[n].file: render_table(n, rows)
              for n, rows in (("trade", found.trade), ("peer_trade", found.peer_trade))},
             found.unparsed, found.statements, found.decisions, found.counts,
-            {reporter_of(book, src): src.file for src, book in books},
+            found.reporters,
             [[r["reporter_iso3"], r["partner_iso3"], r["flow"], r["year"],
               r["value_usd_million"]] for r in found.trade])
         trade_cache.store(digest, result)

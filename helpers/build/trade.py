@@ -6,8 +6,8 @@ partners are resolved through ``places.trade_partner``: a country, a former coun
 ``World`` total, or an aggregate (a region or country group), which is no partner and no row;
 a name the project does not know is ``unparsed``, never dropped. Rows kept: the subject's own
 report with every partner, and each partner's report of its trade with the subject
-(``trade``); a peer's report (a workbook the manifest marks ``scope = "all"``) summed by the
-partner's region, with its largest partner (``peer_trade``).
+(``trade``); every report of a workbook the manifest marks ``scope = "all"`` (the subject's own, the
+peers') summed by the partner's region, with its largest partner (``peer_trade``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from helpers.build.sources import Source
 from helpers.build.workbooks import PartnerRow, Sheet, Workbook
 from helpers.core import places
 from helpers.core.exceptions import SourceError
-from helpers.core.schema import FLOWS, UNKNOWN_REGION, WORLD_REGION
+from helpers.core.schema import FLOWS, TRADE_ALL, UNKNOWN_REGION, WORLD_REGION
 from helpers.core.text import possessive
 
 _OTHER_FLOW = dict(zip(FLOWS, reversed(FLOWS), strict=True))  # export <-> import
@@ -33,6 +33,7 @@ class TradeTables:
     unparsed: list[dict] = field(default_factory=list)  # unparsed rows (and their statements)
     statements: list[dict] = field(default_factory=list)
     decisions: list[dict] = field(default_factory=list)
+    reporters: dict[str, str] = field(default_factory=dict)  # reporter ISO3 -> its workbook
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -55,14 +56,14 @@ def trade_tables(books: list[tuple[Source, Workbook]], subject: str) -> TradeTab
     """Rows of ``trade`` and ``peer_trade`` from every workbook; two files of one reporter
     are refused with both names."""
     out = TradeTables()
-    files_of: dict[str, str] = {}
+    files_of = out.reporters
     for source, book in books:
         reporter = reporter_of(book, source)
         if reporter in files_of:
             raise SourceError(source.file, f"names the same reporter ({book.reporter}, "
                               f"{reporter}) as {files_of[reporter]}: one workbook per reporter")
         files_of[reporter] = source.file
-        peer = reporter != subject and source.extra.get("scope") == "all"
+        peer = source.extra.get("scope") == TRADE_ALL  # its every partner, by region
         for sheet in book.sheets:
             partners = _partners(out, source.file, sheet)
             for code, kind, row in partners:

@@ -107,6 +107,8 @@ STRUCTURED_KINDS = ("register", "chiefs")
 FLOWS = ("export", "import")
 FLOW_BASIS = {"export": "FOB", "import": "CIF"}
 BASES = tuple(FLOW_BASIS.values())
+# a flow as notebook 03 asks for it: one side, or both added
+TRADE_VIEWS = (*FLOWS, "two-way")
 # a trade row's partner: a country of today, a former country (USSR SUN, Belgium-Luxembourg
 # XBL), or the reporter's total with the world (WLD); aggregates (regions, groups) are no rows
 TRADE_PARTNER_KINDS = ("country", "former", "world")
@@ -515,11 +517,12 @@ _table("trade", "Trade in goods that concerns the subject, one row per reported 
        "report of its trade with the subject (the same flow seen from the other side).",
        _trade_columns(), key=("reporter_iso3", "partner_iso3", "flow", "year"))
 
-_table("peer_trade", "The peers' trade in goods, each from the peer's own report (the "
-       "workbooks the manifest marks `scope = \"all\"`, the subject's own aside, which is in "
-       "`trade`), summed by the partner's region: one row per peer, flow, year and region, "
-       "and one for its total with the world.", [
-    Column("reporter_iso3", "iso3", "The peer whose report it is.", required=True),
+_table("peer_trade", "The trade in goods of the subject and its peers, each from its own "
+       "report (the workbooks the manifest marks `scope = \"all\"`), summed by the partner's "
+       "region for comparing them: one row per reporter, flow, year and region, and one for "
+       "its total with the world.", [
+    Column("reporter_iso3", "iso3", "The country whose report it is (the subject or a "
+           "peer).", required=True),
     Column("flow", "category", "`export` or `import`, as in trade.", allowed=FLOWS,
            required=True),
     Column("year", "int", "Calendar year.", unit="year", required=True),
@@ -537,7 +540,7 @@ _table("peer_trade", "The peers' trade in goods, each from the peer's own report
            "marked `e`).", unit="USD million", required=True),
     Column("basis", "category", "`FOB` (exports) or `CIF` (imports).", allowed=BASES,
            required=True),
-    Column("source", "str", "The peer's workbook.", required=True),
+    Column("source", "str", "The reporter's workbook.", required=True),
     Column("sheet", "str", "Its sheet.", required=True),
 ], key=("reporter_iso3", "flow", "year", "region"))
 

@@ -186,6 +186,20 @@ def test_a_partners_workbook_gives_its_trade_with_the_subject_and_a_peers_its_re
         "Europe", 1992, "export")]
     assert europe == [dict(europe[0], value_usd_million=7.0, partners=2,
                            largest_partner_iso3="NOR", largest_usd_million=4.0)]
+    own = trade_tables([(source(scope="all"), book)], "SWE")  # the subject's own workbook
+    assert {r["reporter_iso3"] for r in own.peer_trade} == {"SWE"}  # compared like the peers'
+    assert own.reporters == {"SWE": "DOTS_1.xlsx"}
+
+
+def test_a_changed_workbook_is_refused_even_when_the_trade_stage_is_cached(raw_copy, tmp_path):
+    from helpers.build.pipeline import build
+    from helpers.core.exceptions import ChecksumError
+
+    build(raw=raw_copy.folder, out=tmp_path / "out")  # the trade stage's results now cached
+    damaged = raw_copy.path("DOTS_208.xlsx")
+    damaged.write_bytes(damaged.read_bytes()[:-10])
+    with pytest.raises(ChecksumError, match="DOTS_208.xlsx: sha256 is"):
+        build(raw=raw_copy.folder, out=tmp_path / "out")
 
 
 def test_every_name_in_the_shipped_workbooks_is_a_country_a_former_country_or_an_aggregate():
